@@ -1,0 +1,267 @@
+"""`coach`: check drafts, ask questions and evaluate the coach from the terminal.
+
+Exit codes: 0 clean / done, 1 a trap was found (so `coach check` works as a linter), 2 bad
+usage or unreadable input. Errors are one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from enum import StrEnum
+from functools import cache
+from pathlib import Path
+from typing import Annotated, TextIO
+
+import typer
+from rich.console import Console
+
+from bot import __version__
+from bot.cli_render import render_answer, render_eval, render_review, render_traps
+from bot.config import Settings, load_settings
+from bot.engine import OfflineEngine
+from bot.errors import CoachError
+from bot.models import Language
+from bot.services.answer import AnswerService
+from bot.services.review import ReviewService
+
+app = typer.Typer(
+    name="coach",
+    help="The social-media coach: checks drafts for five traps and answers strategy questions.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+EXIT_OK, EXIT_TRAP, EXIT_USAGE = 0, 1, 2
+
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+
+
+class UsageProblem(CoachError):
+    """Bad usage or unreadable input: exit code 2."""
+
+
+@cache
+def _settings() -> Settings:
+    return load_settings()
+
+
+@cache
+def _engine() -> OfflineEngine:
+    settings = _settings()
+    return OfflineEngine.load(settings.knowledge_dir, default_language=settings.language)
+
+
+def _reviewer() -> ReviewService:
+    return ReviewService(_engine(), _settings().max_chars)
+
+
+def _answerer() -> AnswerService:
+    return AnswerService(_engine(), _settings().max_chars)
+
+
+def _read_text(text: str | None, file: Path | None) -> str:
+    if file is not None:
+        if text is not None:
+            raise UsageProblem("give either TEXT or --file, not both")
+        try:
+            return file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageProblem(f"cannot read {file}: {getattr(exc, 'strerror', None) or exc}") from exc
+    if text is None:
+        raise UsageProblem("nothing to check: give TEXT, '-' for standard input, --file or --jsonl")
+    if text == "-":
+        return sys.stdin.read()
+    return text
+
+
+def _open_jsonl(path: Path) -> TextIO:
+    try:
+        return path.open(encoding="utf-8")
+    except OSError as exc:
+        raise UsageProblem(f"cannot read {path}: {exc.strerror or exc}") from exc
+
+
+def _out() -> Console:
+    return Console(highlight=False, soft_wrap=False)
+
+
+LangOption = Annotated[
+    Language | None,
+    typer.Option("--lang", help="Language to use when the text is too short to tell."),
+]
+FormatOption = Annotated[Format, typer.Option("--format", help="Output format.")]
+
+
+@app.command()
+def check(
+    text: Annotated[str | None, typer.Argument(help="The draft, or '-' to read standard input.")] = None,
+    file: Annotated[Path | None, typer.Option("--file", "-f", help="Read the draft from a file.")] = None,
+    jsonl: Annotated[
+        Path | None, typer.Option("--jsonl", help='Batch: lines of {"id","text"}; writes one result per line.')
+    ] = None,
+    output_format: FormatOption = Format.text,
+    lang: LangOption = None,
+) -> None:
+    """Check a draft post, plan or message for the five social-media traps."""
+    if jsonl is not None:
+        if text is not None or file is not None:
+            raise UsageProblem("--jsonl reads its own input; leave out TEXT and --file")
+        raise typer.Exit(_batch(jsonl, "text", lambda value: _review_row(value, lang)))
+    review = _reviewer().review(_read_text(text, file), lang)
+    if output_format is Format.json:
+        typer.echo(review.model_dump_json(indent=2))
+    else:
+        render_review(_out(), review, _engine().knowledge)
+    raise typer.Exit(EXIT_TRAP if review.findings else EXIT_OK)
+
+
+@app.command()
+def ask(
+    question: Annotated[str | None, typer.Argument(help="The question, or '-' to read standard input.")] = None,
+    jsonl: Annotated[
+        Path | None, typer.Option("--jsonl", help='Batch: lines of {"id","question"}; one answer per line.')
+    ] = None,
+    output_format: FormatOption = Format.text,
+    lang: LangOption = None,
+) -> None:
+    """Ask a question about social-media strategy; the answer cites the knowledge base."""
+    if jsonl is not None:
+        if question is not None:
+            raise UsageProblem("--jsonl reads its own input; leave out QUESTION")
+        raise typer.Exit(_batch(jsonl, "question", lambda value: _answer_row(value, lang)))
+    answer = _answerer().ask(_read_text(question, None), lang)
+    if output_format is Format.json:
+        typer.echo(answer.model_dump_json(indent=2))
+    else:
+        render_answer(_out(), answer)
+
+
+@app.command()
+def traps(lang: Annotated[Language, typer.Option("--lang")] = "en") -> None:
+    """List the five traps with one line of advice each."""
+    render_traps(_out(), _engine().knowledge, lang)
+
+
+@app.command("eval")
+def evaluate(
+    drafts: Annotated[Path | None, typer.Option(help="Labelled drafts (JSONL).")] = None,
+    questions: Annotated[Path | None, typer.Option(help="Labelled questions (JSONL).")] = None,
+    output_format: FormatOption = Format.text,
+) -> None:
+    """Score the detector and the question routing on a labelled set (default ../shared/eval)."""
+    from bot.evaluation import read_jsonl, score_drafts, score_questions
+
+    drafts = drafts or _eval_file("drafts.jsonl")
+    questions = questions or _eval_file("questions.jsonl")
+    try:
+        draft_rows, question_rows = read_jsonl(drafts), read_jsonl(questions)
+    except (OSError, ValueError) as exc:
+        raise UsageProblem(f"cannot read the evaluation set: {exc}") from exc
+    engine = _engine()
+    draft_scores = score_drafts(draft_rows, engine.review)
+    question_scores, language_ok = score_questions(question_rows, engine.answer)
+    report = {
+        "engine": "offline",
+        "drafts": {key: value.summary() for key, value in draft_scores.items()},
+        "questions": {key: value.summary() for key, value in question_scores.items()},
+        "answer_language_acc": language_ok / max(1, len(question_rows)),
+    }
+    if output_format is Format.json:
+        typer.echo(json.dumps(report, indent=2))
+    else:
+        render_eval(_out(), report)
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    typer.echo(__version__)
+
+
+def _eval_file(name: str) -> Path:
+    configured = _settings().eval_dir
+    candidates = [configured] if configured else []
+    candidates += [Path.cwd() / ".." / "shared" / "eval", Path(__file__).resolve().parents[2] / "shared" / "eval"]
+    for folder in candidates:
+        if (folder / name).is_file():
+            return (folder / name).resolve()
+    raise UsageProblem(f"no {name} found (looked in ../shared/eval); pass --drafts/--questions")
+
+
+def _review_row(text: str, lang: Language | None) -> dict[str, object]:
+    review = _reviewer().review(text, lang)
+    return {
+        "language": review.language,
+        "traps": [f.model_dump(include={"number", "slug", "confidence", "evidence", "start", "end", "advice"}) for f in review.findings],
+    }
+
+
+def _answer_row(question: str, lang: Language | None) -> dict[str, object]:
+    answer = _answerer().ask(question, lang)
+    return {
+        "language": answer.language,
+        "topic": answer.topic,
+        "answer": answer.text,
+        "citations": [c.model_dump() for c in answer.citations],
+    }
+
+
+def _batch(path: Path, field: str, run: Callable[[str], dict[str, object]]) -> int:
+    """Process a JSONL file line by line; a bad line yields {"id","error"} and the rest go on."""
+    from bot.cli_render import BatchProgress
+
+    with _open_jsonl(path) as handle:
+        lines = handle.readlines()
+    found = False
+    with BatchProgress(len(lines)) as progress:
+        for number, line in _numbered(lines):
+            record = _batch_line(number, line, field, run)
+            found = found or bool(record.get("traps"))
+            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+            progress.advance()
+    sys.stdout.flush()
+    return EXIT_TRAP if found else EXIT_OK
+
+
+def _numbered(lines: list[str]) -> Iterator[tuple[int, str]]:
+    for number, line in enumerate(lines, 1):
+        if line.strip():
+            yield number, line
+
+
+def _batch_line(
+    number: int, line: str, field: str, run: Callable[[str], dict[str, object]]
+) -> dict[str, object]:
+    try:
+        row = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return {"id": f"line-{number}", "error": f"line {number} is not valid JSON ({exc.msg})"}
+    if not isinstance(row, dict):
+        return {"id": f"line-{number}", "error": f"line {number} is not a JSON object"}
+    row_id = row.get("id", f"line-{number}")
+    value = row.get(field)
+    if not isinstance(value, str):
+        return {"id": row_id, "error": f'"{field}" must be a string'}
+    try:
+        return {"id": row_id, **run(value)}
+    except CoachError as exc:
+        return {"id": row_id, "error": str(exc)}
+
+
+def main() -> None:
+    """Entry point with one error boundary: a friendly line on stderr, never a traceback."""
+    # Typer handles usage errors itself (exit 2); our own errors are caught here.
+    try:
+        app()
+    except CoachError as exc:
+        Console(stderr=True, highlight=False).print(f"coach: error: {exc}", markup=False)
+        sys.exit(EXIT_USAGE)
+    except (BrokenPipeError, KeyboardInterrupt):
+        sys.exit(130)

@@ -1,0 +1,113 @@
+"""A small numpy runtime for the linear text models trained with scikit-learn (bot.train).
+
+Importing scikit-learn costs about a second (scipy.stats), more than the coach's whole start-up
+budget, so the runtime only needs numpy: training exports each TF-IDF view's vocabulary and idf
+weights and each linear head's coefficients to a plain .npz file (no pickle), and this module
+recomputes exactly what scikit-learn computes — sublinear tf, idf, L2 norm per view, then a
+sigmoid (one-vs-rest heads) or a softmax (multinomial heads). tests/test_linear.py checks the
+equality against scikit-learn itself.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+
+from bot.features import ANALYZERS, VIEWS
+from bot.models import Language
+
+
+@dataclass(frozen=True)
+class View:
+    vocabulary: dict[str, int]
+    idf: np.ndarray
+    offset: int
+    weight: float
+
+
+@dataclass(frozen=True)
+class Head:
+    coef: np.ndarray  # (n_features, n_outputs)
+    intercept: np.ndarray  # (n_outputs,)
+    softmax: bool  # multinomial (softmax over outputs) or one-vs-rest (sigmoid each)
+
+
+@dataclass(frozen=True)
+class Vector:
+    columns: np.ndarray
+    values: np.ndarray
+
+
+class Featurizer:
+    """Text → sparse TF-IDF vector over the stacked views."""
+
+    def __init__(self, views: tuple[View, ...]) -> None:
+        self.views = views
+        self.size = views[-1].offset + len(views[-1].idf)
+
+    def vector(self, text: str, language: Language) -> Vector:
+        columns, values = [], []
+        for name, view in zip(VIEWS, self.views, strict=True):
+            counts = Counter(t for t in ANALYZERS[name](text, language) if t in view.vocabulary)
+            if not counts:
+                continue
+            cols = np.fromiter((view.vocabulary[t] for t in counts), dtype=np.int64, count=len(counts))
+            tf = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))
+            weights = tf * view.idf[cols]
+            weights *= view.weight / np.linalg.norm(weights)
+            columns.append(cols + view.offset)
+            values.append(weights)
+        if not columns:
+            return Vector(np.zeros(0, dtype=np.int64), np.zeros(0))
+        return Vector(np.concatenate(columns), np.concatenate(values))
+
+
+def predict(head: Head, vectors: list[Vector]) -> np.ndarray:
+    """Probabilities, one row per vector and one column per output."""
+    logits = np.stack(
+        [v.values @ head.coef[v.columns] + head.intercept for v in vectors]
+    ).astype(np.float64)
+    if head.softmax:
+        logits -= logits.max(axis=1, keepdims=True)
+        exp = np.exp(logits)
+        return exp / exp.sum(axis=1, keepdims=True)  # type: ignore[no-any-return]
+    return 1.0 / (1.0 + np.exp(-logits))  # type: ignore[no-any-return]
+
+
+# -- (de)serialisation: flat arrays in one .npz, names prefixed by the model part -------------
+
+
+def views_to_arrays(prefix: str, views: tuple[View, ...]) -> dict[str, np.ndarray]:
+    arrays: dict[str, np.ndarray] = {}
+    for name, view in zip(VIEWS, views, strict=True):
+        tokens = sorted(view.vocabulary, key=view.vocabulary.__getitem__)
+        arrays[f"{prefix}.{name}.tokens"] = np.array(tokens, dtype=str)
+        arrays[f"{prefix}.{name}.idf"] = view.idf.astype(np.float64)
+        arrays[f"{prefix}.{name}.weight"] = np.array(view.weight)
+    return arrays
+
+
+def views_from_arrays(prefix: str, arrays: dict[str, np.ndarray]) -> tuple[View, ...]:
+    views, offset = [], 0
+    for name in VIEWS:
+        tokens = arrays[f"{prefix}.{name}.tokens"].tolist()
+        idf = arrays[f"{prefix}.{name}.idf"]
+        views.append(View({t: i for i, t in enumerate(tokens)}, idf, offset, float(arrays[f"{prefix}.{name}.weight"])))
+        offset += len(tokens)
+    return tuple(views)
+
+
+def head_to_arrays(prefix: str, head: Head) -> dict[str, np.ndarray]:
+    return {
+        f"{prefix}.coef": head.coef.astype(np.float32),
+        f"{prefix}.intercept": head.intercept.astype(np.float64),
+        f"{prefix}.softmax": np.array(head.softmax),
+    }
+
+
+def head_from_arrays(prefix: str, arrays: dict[str, np.ndarray]) -> Head:
+    return Head(
+        arrays[f"{prefix}.coef"], arrays[f"{prefix}.intercept"], bool(arrays[f"{prefix}.softmax"])
+    )

@@ -1,0 +1,1 @@
+"""Services: what the coach does, independent of the transport that asked."""
