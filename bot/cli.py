@@ -24,6 +24,7 @@ from bot.engine import OfflineEngine
 from bot.errors import CoachError
 from bot.models import Language
 from bot.services.answer import AnswerService
+from bot.services.factory import Services, build_services
 from bot.services.review import ReviewService
 
 app = typer.Typer(
@@ -53,17 +54,20 @@ def _settings() -> Settings:
 
 
 @cache
+def _services() -> Services:
+    return build_services(_settings())
+
+
 def _engine() -> OfflineEngine:
-    settings = _settings()
-    return OfflineEngine.load(settings.knowledge_dir, default_language=settings.language)
+    return _services().engine
 
 
 def _reviewer() -> ReviewService:
-    return ReviewService(_engine(), _settings().max_chars)
+    return _services().review
 
 
 def _answerer() -> AnswerService:
-    return AnswerService(_engine(), _settings().max_chars)
+    return _services().answer
 
 
 def _read_text(text: str | None, file: Path | None) -> str:

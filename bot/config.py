@@ -1,10 +1,16 @@
-"""Settings: read once at start-up (environment or .env) and passed down. No module reads os.environ."""
+"""Settings: read once at start-up (environment or .env) and passed down. No module reads os.environ.
+
+Names follow the libraries' own conventions where they have one (OPENAI_*, SLACK_*, PORT,
+DATABASE_URL); the coach's own settings start with COACH_. Every setting is documented in
+README and .env.example.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.errors import CoachError
@@ -20,6 +26,7 @@ class Settings(BaseSettings):
         env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
     )
 
+    # -- the coach ---------------------------------------------------------------------------
     language: Language = Field(
         "en",
         alias="COACH_LANGUAGE",
@@ -38,6 +45,52 @@ class Settings(BaseSettings):
         le=1_000_000,
         description="Longest text accepted (Slack's own message limit is 40,000).",
     )
+    engine: Literal["auto", "offline", "llm"] = Field(
+        "auto",
+        alias="COACH_ENGINE",
+        description="auto: the LLM when OPENAI_API_KEY or OPENAI_BASE_URL is set, else offline.",
+    )
+
+    # -- LLM (any OpenAI-compatible server) ---------------------------------------------------
+    openai_api_key: SecretStr | None = Field(None, alias="OPENAI_API_KEY")
+    openai_base_url: str | None = Field(
+        None, alias="OPENAI_BASE_URL", description="e.g. http://127.0.0.1:8080/v1 for llama.cpp"
+    )
+    llm_model: str = Field("gpt-4o-mini", alias="COACH_LLM_MODEL", min_length=1)
+    llm_timeout: float = Field(
+        20.0, alias="COACH_LLM_TIMEOUT", gt=0, le=600, description="Seconds per LLM request."
+    )
+    llm_deadline: float = Field(
+        25.0,
+        alias="COACH_LLM_DEADLINE",
+        gt=0,
+        le=900,
+        description="Overall seconds for one answer or review, retries included.",
+    )
+    llm_max_input_tokens: int = Field(6_000, alias="COACH_LLM_MAX_INPUT_TOKENS", ge=500)
+    llm_max_output_tokens: int = Field(800, alias="COACH_LLM_MAX_OUTPUT_TOKENS", ge=50)
+
+    # -- Slack --------------------------------------------------------------------------------
+    slack_bot_token: SecretStr | None = Field(None, alias="SLACK_BOT_TOKEN")
+    slack_signing_secret: SecretStr | None = Field(None, alias="SLACK_SIGNING_SECRET")
+    slack_app_token: SecretStr | None = Field(None, alias="SLACK_APP_TOKEN")
+    slack_api_url: str = Field(
+        "https://slack.com/api/", alias="SLACK_API_URL", description="Slack Web API base URL."
+    )
+    port: int = Field(3000, alias="PORT", ge=1, le=65535)
+    workers: int = Field(
+        16,
+        alias="COACH_WORKERS",
+        ge=1,
+        le=256,
+        description="Threads running slow listener work (LLM calls) after the ack.",
+    )
+
+    @property
+    def llm_configured(self) -> bool:
+        if self.engine == "offline":
+            return False
+        return self.openai_api_key is not None or self.openai_base_url is not None
 
 
 def load_settings(**overrides: object) -> Settings:
@@ -50,5 +103,6 @@ def load_settings(**overrides: object) -> Settings:
         field = Settings.model_fields.get(name)
         env = field.alias if field and field.alias else name
         raise SettingsError(
-            f"setting {env} is invalid: {first['msg']} (got {first.get('input')!r})"
+            f"setting {env} is invalid: {first['msg']} (got {first.get('input')!r}); "
+            f"fix it in the environment or .env"
         ) from exc

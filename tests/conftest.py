@@ -1,0 +1,25 @@
+"""Shared fixtures. Tests talk to real parts: the shipped model, real HTTP servers on loopback,
+real databases. Nothing reaches beyond loopback."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.engine import OfflineEngine
+from bot.services.answer import AnswerService
+from bot.services.review import ReviewService
+
+
+@pytest.fixture(scope="session")
+def engine() -> OfflineEngine:
+    return OfflineEngine.load()
+
+
+@pytest.fixture(scope="session")
+def reviewer(engine: OfflineEngine) -> ReviewService:
+    return ReviewService(engine)
+
+
+@pytest.fixture(scope="session")
+def answerer(engine: OfflineEngine) -> AnswerService:
+    return AnswerService(engine)
