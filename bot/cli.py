@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterator
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import Annotated, Literal, TextIO
 
 import typer
 from rich.console import Console
@@ -22,7 +23,7 @@ from bot.cli_render import render_answer, render_eval, render_review, render_tra
 from bot.config import Settings, load_settings
 from bot.engine import OfflineEngine
 from bot.errors import CoachError
-from bot.models import Language
+from bot.models import Answer, Language, Review
 from bot.services.answer import AnswerService
 from bot.services.factory import Services, build_services
 from bot.services.review import ReviewService
@@ -53,21 +54,32 @@ def _settings() -> Settings:
     return load_settings()
 
 
+EngineChoice = Literal["llm", "offline"] | None
+
+
 @cache
-def _services() -> Services:
-    return build_services(_settings())
+def _services(engine: EngineChoice = None) -> Services:
+    """`engine` is what --llm/--offline asked for; None keeps COACH_ENGINE."""
+    settings = _settings()
+    if engine is not None:
+        settings = settings.model_copy(update={"engine": engine})
+    return build_services(settings)
 
 
 def _engine() -> OfflineEngine:
     return _services().engine
 
 
-def _reviewer() -> ReviewService:
-    return _services().review
+def _reviewer(engine: EngineChoice = None) -> ReviewService:
+    return _services(engine).review
 
 
-def _answerer() -> AnswerService:
-    return _services().answer
+def _answerer(engine: EngineChoice = None) -> AnswerService:
+    return _services(engine).answer
+
+
+def _choice(llm: bool | None) -> EngineChoice:
+    return None if llm is None else "llm" if llm else "offline"
 
 
 def _read_text(text: str | None, file: Path | None) -> str:
@@ -77,7 +89,9 @@ def _read_text(text: str | None, file: Path | None) -> str:
         try:
             return file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            raise UsageProblem(f"cannot read {file}: {getattr(exc, 'strerror', None) or exc}") from exc
+            raise UsageProblem(
+                f"cannot read {file}: {getattr(exc, 'strerror', None) or exc}"
+            ) from exc
     if text is None:
         raise UsageProblem("nothing to check: give TEXT, '-' for standard input, --file or --jsonl")
     if text == "-":
@@ -101,24 +115,39 @@ LangOption = Annotated[
     typer.Option("--lang", help="Language to use when the text is too short to tell."),
 ]
 FormatOption = Annotated[Format, typer.Option("--format", help="Output format.")]
+EngineOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--llm/--offline",
+        help="Use the configured LLM (OPENAI_API_KEY / OPENAI_BASE_URL) or only the offline "
+        "engine. Default: COACH_ENGINE.",
+    ),
+]
 
 
 @app.command()
 def check(
-    text: Annotated[str | None, typer.Argument(help="The draft, or '-' to read standard input.")] = None,
-    file: Annotated[Path | None, typer.Option("--file", "-f", help="Read the draft from a file.")] = None,
+    text: Annotated[
+        str | None, typer.Argument(help="The draft, or '-' to read standard input.")
+    ] = None,
+    file: Annotated[
+        Path | None, typer.Option("--file", "-f", help="Read the draft from a file.")
+    ] = None,
     jsonl: Annotated[
-        Path | None, typer.Option("--jsonl", help='Batch: lines of {"id","text"}; writes one result per line.')
+        Path | None,
+        typer.Option("--jsonl", help='Batch: lines of {"id","text"}; writes one result per line.'),
     ] = None,
     output_format: FormatOption = Format.text,
     lang: LangOption = None,
+    llm: EngineOption = None,
 ) -> None:
     """Check a draft post, plan or message for the five social-media traps."""
+    engine = _choice(llm)
     if jsonl is not None:
         if text is not None or file is not None:
             raise UsageProblem("--jsonl reads its own input; leave out TEXT and --file")
-        raise typer.Exit(_batch(jsonl, "text", lambda value: _review_row(value, lang)))
-    review = _reviewer().review(_read_text(text, file), lang)
+        raise typer.Exit(_batch(jsonl, "text", lambda value: _review_row(value, lang, engine)))
+    review = _reviewer(engine).review(_read_text(text, file), lang)
     if output_format is Format.json:
         typer.echo(review.model_dump_json(indent=2))
     else:
@@ -128,19 +157,24 @@ def check(
 
 @app.command()
 def ask(
-    question: Annotated[str | None, typer.Argument(help="The question, or '-' to read standard input.")] = None,
+    question: Annotated[
+        str | None, typer.Argument(help="The question, or '-' to read standard input.")
+    ] = None,
     jsonl: Annotated[
-        Path | None, typer.Option("--jsonl", help='Batch: lines of {"id","question"}; one answer per line.')
+        Path | None,
+        typer.Option("--jsonl", help='Batch: lines of {"id","question"}; one answer per line.'),
     ] = None,
     output_format: FormatOption = Format.text,
     lang: LangOption = None,
+    llm: EngineOption = None,
 ) -> None:
     """Ask a question about social-media strategy; the answer cites the knowledge base."""
+    engine = _choice(llm)
     if jsonl is not None:
         if question is not None:
             raise UsageProblem("--jsonl reads its own input; leave out QUESTION")
-        raise typer.Exit(_batch(jsonl, "question", lambda value: _answer_row(value, lang)))
-    answer = _answerer().ask(_read_text(question, None), lang)
+        raise typer.Exit(_batch(jsonl, "question", lambda value: _answer_row(value, lang, engine)))
+    answer = _answerer(engine).ask(_read_text(question, None), lang)
     if output_format is Format.json:
         typer.echo(answer.model_dump_json(indent=2))
     else:
@@ -158,6 +192,7 @@ def evaluate(
     drafts: Annotated[Path | None, typer.Option(help="Labelled drafts (JSONL).")] = None,
     questions: Annotated[Path | None, typer.Option(help="Labelled questions (JSONL).")] = None,
     output_format: FormatOption = Format.text,
+    llm: EngineOption = None,
 ) -> None:
     """Score the detector and the question routing on a labelled set (default ../shared/eval)."""
     from bot.evaluation import read_jsonl, score_drafts, score_questions
@@ -168,11 +203,24 @@ def evaluate(
         draft_rows, question_rows = read_jsonl(drafts), read_jsonl(questions)
     except (OSError, ValueError) as exc:
         raise UsageProblem(f"cannot read the evaluation set: {exc}") from exc
-    engine = _engine()
-    draft_scores = score_drafts(draft_rows, engine.review)
-    question_scores, language_ok = score_questions(question_rows, engine.answer)
+    services = _services(_choice(llm))
+    engines: Counter[str] = Counter()  # which engine gave each result (the LLM may fall back)
+
+    def review(text: str) -> Review:
+        result = services.review.review(text)
+        engines[result.engine] += 1
+        return result
+
+    def answer(question: str) -> Answer:
+        result = services.answer.ask(question)
+        engines[result.engine] += 1
+        return result
+
+    draft_scores = score_drafts(draft_rows, review)
+    question_scores, language_ok = score_questions(question_rows, answer)
     report = {
-        "engine": "offline",
+        "engine": services.engine_name,
+        "results_by_engine": dict(engines),
         "drafts": {key: value.summary() for key, value in draft_scores.items()},
         "questions": {key: value.summary() for key, value in question_scores.items()},
         "answer_language_acc": language_ok / max(1, len(question_rows)),
@@ -199,16 +247,16 @@ def _eval_file(name: str) -> Path:
     raise UsageProblem(f"no {name} found (looked in ../shared/eval); pass --drafts/--questions")
 
 
-def _review_row(text: str, lang: Language | None) -> dict[str, object]:
-    review = _reviewer().review(text, lang)
+def _review_row(text: str, lang: Language | None, engine: EngineChoice) -> dict[str, object]:
+    review = _reviewer(engine).review(text, lang)
     return {
         "language": review.language,
         "traps": [f.model_dump(include={"number", "slug", "confidence", "evidence", "start", "end", "advice"}) for f in review.findings],
     }
 
 
-def _answer_row(question: str, lang: Language | None) -> dict[str, object]:
-    answer = _answerer().ask(question, lang)
+def _answer_row(question: str, lang: Language | None, engine: EngineChoice) -> dict[str, object]:
+    answer = _answerer(engine).ask(question, lang)
     return {
         "language": answer.language,
         "topic": answer.topic,

@@ -1,0 +1,129 @@
+"""Answers by the LLM, grounded in the knowledge base; streamed as the model writes them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from bot.knowledge import KnowledgeBase
+from bot.llm.budget import TokenCounter
+from bot.llm.client import ChatClient, ChatRequest, Deadline
+from bot.llm.errors import LLMBudgetError, LLMGroundingError, LLMOutputError
+from bot.llm.grounding import ground_citations
+from bot.llm.limits import MESSAGE_OVERHEAD_TOKENS, MIN_USER_TOKENS, Limits
+from bot.llm.material import LANGUAGE_NAMES, answer_ranking, fence, knowledge_text
+from bot.llm.notes import note
+from bot.llm.parsing import FieldFollower, parse_reply
+from bot.llm.safety import defuse, settled
+from bot.llm.schemas import GroundedAnswer
+from bot.models import LANGUAGES, Answer, Language
+from bot.prompts import Prompt
+
+
+class LLMAnswerer:
+    def __init__(
+        self,
+        client: ChatClient,
+        *,
+        prompt: Prompt,
+        knowledge: KnowledgeBase,
+        counter: TokenCounter,
+        limits: Limits,
+        not_covered: Callable[[Language], str],
+    ) -> None:
+        self.client = client
+        self.prompt = prompt
+        self.knowledge = knowledge
+        self.counter = counter
+        self.limits = limits
+        self.not_covered = not_covered
+        self.system = {
+            lang: prompt.system.render(knowledge=knowledge_text(knowledge, lang))
+            for lang in LANGUAGES
+        }
+        self._system_tokens = {lang: counter.count(text) for lang, text in self.system.items()}
+
+    def fixed_tokens(self, language: Language, ranking: str = "none") -> int:
+        user = self._user(language, ranking, fence(""))
+        return self._system_tokens[language] + self.counter.count(user) + MESSAGE_OVERHEAD_TOKENS
+
+    def answer(self, question: str, offline: Answer) -> Answer:
+        """The model's answer; raises `LLMError` when it gives nothing usable."""
+        deadline = Deadline(self.limits.deadline)
+        request, part = self._request(question, offline)
+        reply = parse_reply(self.client.complete(request, deadline), GroundedAnswer)
+        return self._grounded(reply, question, part, offline)
+
+    def stream(self, question: str, offline: Answer) -> Iterator[str | Answer]:
+        """Text deltas of the answer as they arrive, then the checked `Answer`.
+
+        The final Answer is authoritative: if the checks change the text (say, the model found
+        the question not covered), renderers show the Answer's text instead of the deltas.
+        """
+        deadline = Deadline(self.limits.deadline)
+        request, part = self._request(question, offline)
+        follower = FieldFollower("text")
+        shown = ""
+        for piece in self.client.stream(request, deadline):
+            safe = defuse(settled(follower.feed(piece)), question)
+            if len(safe) > len(shown) and safe.startswith(shown):
+                yield safe[len(shown) :]
+                shown = safe
+        answer = self._grounded(
+            parse_reply(follower.content, GroundedAnswer), question, part, offline
+        )
+        if answer.text.startswith(shown) and len(answer.text) > len(shown):
+            yield answer.text[len(shown) :]
+        yield answer
+
+    def _request(self, question: str, offline: Answer) -> tuple[ChatRequest, str]:
+        language = offline.language
+        ranking = answer_ranking(offline)
+        room = self.limits.max_input_tokens - self.fixed_tokens(language, ranking)
+        if room < MIN_USER_TOKENS:
+            raise LLMBudgetError(f"only {room} tokens left for the question")
+        part = self.counter.truncate(question, room)
+        request = ChatRequest(
+            task="answer",
+            system=self.system[language],
+            user=self._user(language, ranking, fence(part)),
+            schema=GroundedAnswer,
+            max_tokens=self.limits.max_output_tokens,
+        )
+        return request, part
+
+    def _grounded(self, reply: GroundedAnswer, question: str, part: str, offline: Answer) -> Answer:
+        language = offline.language
+        citations = ground_citations(reply.misconceptions, self.knowledge, language)
+        if reply.misconceptions and not citations:
+            raise LLMGroundingError("every cited misconception is outside the knowledge base")
+        notes = offline.notes
+        if len(part) < len(question):
+            notes += (note("question_cut", language, chars=len(part)),)
+        if not citations:
+            # Not covered: the fixed, grounded text rather than whatever the model improvised.
+            text = self.not_covered(language)
+            return Answer(
+                language=language,
+                topic=None,
+                text=text,
+                ranking=offline.ranking,
+                engine="llm",
+                notes=notes,
+            )
+        text = defuse(reply.text.strip(), question)
+        if not text:
+            raise LLMOutputError("the answer has no text")
+        return Answer(
+            language=language,
+            topic=citations[0].number,
+            text=text,
+            citations=citations,
+            ranking=offline.ranking,
+            engine="llm",
+            notes=notes,
+        )
+
+    def _user(self, language: Language, ranking: str, question: str) -> str:
+        return self.prompt.user.render(
+            language=LANGUAGE_NAMES[language], ranking=ranking, question=question
+        )

@@ -1,0 +1,82 @@
+"""Draft reviews by the LLM, grounded in the draft and merged with the offline findings."""
+
+from __future__ import annotations
+
+from bot.knowledge import KnowledgeBase
+from bot.llm.budget import TokenCounter
+from bot.llm.client import ChatClient, ChatRequest, Deadline
+from bot.llm.errors import LLMBudgetError, LLMGroundingError
+from bot.llm.grounding import ground_findings, merge
+from bot.llm.limits import MESSAGE_OVERHEAD_TOKENS, MIN_USER_TOKENS, Limits
+from bot.llm.material import LANGUAGE_NAMES, fence, knowledge_text, review_hints
+from bot.llm.notes import note
+from bot.llm.parsing import parse_reply
+from bot.llm.schemas import DraftReview
+from bot.models import LANGUAGES, Language, Review
+from bot.prompts import Prompt
+
+
+class LLMReviewer:
+    def __init__(
+        self,
+        client: ChatClient,
+        *,
+        prompt: Prompt,
+        knowledge: KnowledgeBase,
+        counter: TokenCounter,
+        limits: Limits,
+    ) -> None:
+        self.client = client
+        self.prompt = prompt
+        self.knowledge = knowledge
+        self.counter = counter
+        self.limits = limits
+        # The system part depends only on the language: render it once, count it once.
+        self.system = {
+            lang: prompt.system.render(knowledge=knowledge_text(knowledge, lang))
+            for lang in LANGUAGES
+        }
+        self._system_tokens = {lang: counter.count(text) for lang, text in self.system.items()}
+
+    def fixed_tokens(self, language: Language, hints: str = "- none") -> int:
+        """Tokens of everything but the draft itself."""
+        user = self._user(language, hints, fence(""))
+        return self._system_tokens[language] + self.counter.count(user) + MESSAGE_OVERHEAD_TOKENS
+
+    def review(self, text: str, offline: Review) -> Review:
+        """The model's review of `text`; `offline` gives the language, hints and the safety net.
+
+        Raises `LLMError` when the model gives nothing usable; the service then answers offline.
+        """
+        deadline = Deadline(self.limits.deadline)
+        language = offline.language
+        hints = review_hints(offline)
+        room = self.limits.max_input_tokens - self.fixed_tokens(language, hints)
+        if room < MIN_USER_TOKENS:
+            raise LLMBudgetError(f"only {room} tokens left for the draft")
+        part = self.counter.truncate(text, room)
+        request = ChatRequest(
+            task="review",
+            system=self.system[language],
+            user=self._user(language, hints, fence(part)),
+            schema=DraftReview,
+            max_tokens=self.limits.max_output_tokens,
+        )
+        reply = parse_reply(self.client.complete(request, deadline), DraftReview)
+        findings = ground_findings(reply.findings, part, self.knowledge, language)
+        if reply.findings and not findings:
+            raise LLMGroundingError(
+                f"none of the {len(reply.findings)} findings quoted the draft or the knowledge"
+            )
+        notes = offline.notes
+        if len(part) < len(text):
+            notes += (note("draft_cut", language, chars=len(part)),)
+        return Review(
+            language=language,
+            findings=merge(findings, offline, len(part)),
+            engine="llm",
+            notes=notes,
+        )
+
+    def _user(self, language: Language, hints: str, draft: str) -> str:
+        return self.prompt.user.render(language=LANGUAGE_NAMES[language], hints=hints, draft=draft)
