@@ -237,6 +237,36 @@ def version() -> None:
     typer.echo(__version__)
 
 
+@app.command()
+def serve(
+    host: Annotated[
+        str, typer.Option(help="Interface to listen on (the port is PORT).")
+    ] = "0.0.0.0",  # noqa: S104 - a server in a container must listen beyond loopback
+) -> None:
+    """Run the Slack app in HTTP mode: POST /slack/events and GET /healthz on PORT."""
+    # Imported here so that `coach check` never pays for loading Bolt.
+    from bot.slack.server import serve as serve_http  # noqa: PLC0415
+
+    _log_to_stderr()
+    serve_http(_settings(), _services(), host)
+
+
+@app.command()
+def socket() -> None:
+    """Run the Slack app in Socket Mode (needs SLACK_APP_TOKEN; no public URL)."""
+    from bot.slack.socket_mode import run_socket_mode  # noqa: PLC0415
+
+    _log_to_stderr()
+    run_socket_mode(_settings(), _services())
+
+
+def _log_to_stderr() -> None:
+    import logging  # noqa: PLC0415
+
+    log_format = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+    logging.basicConfig(level=logging.INFO, format=log_format)
+
+
 def _eval_file(name: str) -> Path:
     configured = _settings().eval_dir
     candidates = [configured] if configured else []

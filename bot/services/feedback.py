@@ -1,0 +1,94 @@
+"""Feedback on answers and reviews (helpful / not helpful / false alarm), from any transport.
+
+Storage arrives with the digest issue; until then the in-memory store keeps what this process
+received. Transports pass neutral values only: who (an opaque id), on what, and the rating.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Literal, Protocol, get_args
+
+from bot.errors import CoachError
+from bot.models import Language
+
+Rating = Literal["helpful", "not_helpful", "false_alarm"]
+Subject = Literal["answer", "review"]
+RATINGS: tuple[Rating, ...] = get_args(Rating)
+
+
+class FeedbackError(CoachError):
+    """The feedback names an unknown rating or subject."""
+
+
+@dataclass(frozen=True)
+class Feedback:
+    rating: Rating
+    subject: Subject
+    user: str  # opaque id from the transport, e.g. "slack:T111:U222"
+    language: Language
+    topics: tuple[int, ...] = ()  # the misconceptions the answer cited or the review flagged
+    reference: str = ""  # which answer or review, as the transport identifies it
+    at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+
+class FeedbackStore(Protocol):
+    def add(self, feedback: Feedback) -> None: ...
+
+    def recent(self, limit: int = 100) -> list[Feedback]: ...
+
+
+class InMemoryFeedbackStore:
+    """The newest `capacity` items of this process; thread-safe."""
+
+    def __init__(self, capacity: int = 10_000) -> None:
+        self._items: deque[Feedback] = deque(maxlen=capacity)
+        self._lock = threading.Lock()
+
+    def add(self, feedback: Feedback) -> None:
+        with self._lock:
+            self._items.append(feedback)
+
+    def recent(self, limit: int = 100) -> list[Feedback]:
+        with self._lock:
+            return list(self._items)[-limit:]
+
+
+class FeedbackService:
+    def __init__(
+        self,
+        store: FeedbackStore,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.store = store
+        self._clock = clock
+
+    def record(
+        self,
+        rating: str,
+        *,
+        subject: str,
+        user: str,
+        language: Language,
+        topics: tuple[int, ...] = (),
+        reference: str = "",
+    ) -> Feedback:
+        if rating not in RATINGS:
+            raise FeedbackError(f"unknown rating {rating!r}; expected one of {', '.join(RATINGS)}")
+        if subject not in get_args(Subject):
+            raise FeedbackError(f"unknown subject {subject!r}")
+        feedback = Feedback(
+            rating=rating,
+            subject=subject,  # type: ignore[arg-type]
+            user=user,
+            language=language,
+            topics=topics,
+            reference=reference,
+            at=self._clock(),
+        )
+        self.store.add(feedback)
+        return feedback

@@ -1,0 +1,96 @@
+"""Build the Bolt app from the settings and the services: the Slack front end's composition root."""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+
+from slack_bolt import App
+from slack_bolt.error import BoltError
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.http_retry import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
+
+from bot.config import Settings
+from bot.errors import CoachError
+from bot.services.dedup import DedupStore, InMemoryDedupStore
+from bot.services.factory import Services
+from bot.services.feedback import FeedbackService, InMemoryFeedbackStore
+from bot.slack.listeners import actions, assistant, commands, events, shortcuts, views
+from bot.slack.locales import LocaleCache
+from bot.slack.results import ResultCache
+from bot.slack.work import Deps
+
+log = logging.getLogger(__name__)
+
+API_TIMEOUT = 10  # seconds per Web API call (Slack answers in well under a second)
+
+
+class SlackSetupError(CoachError):
+    """A Slack setting is missing or Slack refused the token."""
+
+
+def web_client(settings: Settings) -> WebClient:
+    if settings.slack_bot_token is None:
+        raise SlackSetupError(
+            "SLACK_BOT_TOKEN is not set; add the bot token (xoxb-…) to the environment or .env"
+        )
+    return WebClient(
+        token=settings.slack_bot_token.get_secret_value(),
+        base_url=_with_slash(settings.slack_api_url),
+        timeout=API_TIMEOUT,
+        # Bolt copies these into every listener's client: a 429 waits for Retry-After, a
+        # dropped connection is tried again.
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=2),
+            RateLimitErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+def build_deps(
+    settings: Settings,
+    services: Services,
+    feedback: FeedbackService | None = None,
+    dedup: DedupStore | None = None,
+) -> Deps:
+    return Deps(
+        settings=settings,
+        services=services,
+        feedback=feedback or FeedbackService(InMemoryFeedbackStore()),
+        dedup=dedup or InMemoryDedupStore(),
+        results=ResultCache(),
+        locales=LocaleCache(settings.language),
+    )
+
+
+def build_app(settings: Settings, deps: Deps) -> App:
+    """The Bolt app; calls auth.test once, here at start-up, so no request waits for it."""
+    secret = (
+        settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
+    )
+    try:
+        app = App(
+            name="coach",
+            logger=logging.getLogger("bot.slack.bolt"),
+            client=web_client(settings),
+            signing_secret=secret,
+            # Acks are sent by the thread serving the request, slow work runs in lazy
+            # listeners on the executor: a busy executor (slow LLM calls) never delays an ack.
+            process_before_response=True,
+            listener_executor=ThreadPoolExecutor(
+                settings.workers, thread_name_prefix="coach-slack"
+            ),
+        )
+    except (BoltError, SlackApiError, SlackClientError, OSError) as exc:
+        raise SlackSetupError(
+            f"Slack did not accept the bot token ({exc}); check SLACK_BOT_TOKEN and SLACK_API_URL"
+        ) from exc
+    for listeners in (commands, events, assistant, shortcuts, actions, views):
+        listeners.register(app, deps)
+    return app
+
+
+def _with_slash(url: str) -> str:
+    # urljoin drops the last path segment of a base URL without a trailing slash.
+    return url if url.endswith("/") else url + "/"

@@ -1,0 +1,73 @@
+"""`/coach ask|check|traps|help`: results come back ephemeral, with a Share button."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from bot.slack.blocks import Message, check_modal, help_message, traps_message
+from bot.slack.payloads import Command, PayloadError, parse_command
+from bot.slack.work import Deps, ask, check, quick_client, replying_on_failure
+
+log = logging.getLogger(__name__)
+
+# Seconds: the ack must reach Slack within 3 seconds, and views.open runs before it.
+TRIGGER_TIMEOUT = 2
+
+
+def register(app: App, deps: Deps) -> None:
+    def acknowledge(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        try:
+            command = parse_command(body)
+        except PayloadError:
+            ack()
+            return
+        ack()
+        if command.subcommand == "check" and not command.argument and command.trigger_id:
+            _open_modal(deps, client, command)
+
+    def work(body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        try:
+            command = parse_command(body)
+        except PayloadError as exc:
+            log.warning("ignored a malformed /coach request: %s", exc)
+            return
+
+        def post(message: Message) -> None:
+            respond(response_type="ephemeral", replace_original=False, **message.as_kwargs())
+
+        with replying_on_failure(post, deps.locales.cached(command.who.user)):
+            message = _run(deps, client, command)
+            if message is not None:
+                post(message)
+
+    app.command("/coach")(ack=acknowledge, lazy=[work])
+
+
+def _run(deps: Deps, client: WebClient, command: Command) -> Message | None:
+    match command.subcommand:
+        case "ask":
+            return ask(deps, client, command.who, command.argument)
+        case "check" if command.argument:
+            return check(deps, client, command.who, command.argument)
+        case "check":
+            return None  # the modal is open; its submission does the check
+        case "traps":
+            return traps_message(deps.knowledge, deps.locales.language(client, command.who.user))
+    language = deps.locales.language(client, command.who.user)
+    return help_message(language, command.unknown)
+
+
+def _open_modal(deps: Deps, client: WebClient, command: Command) -> None:
+    # The one Slack call on the ack path: a trigger_id is valid for 3 seconds only. The
+    # language is what is already cached (users.info would be a second call).
+    metadata = {"channel": command.channel, "response_url": command.response_url}
+    view = check_modal(deps.locales.cached(command.who.user), metadata)
+    try:
+        quick_client(client, TRIGGER_TIMEOUT).views_open(trigger_id=command.trigger_id, view=view)
+    except (SlackApiError, SlackClientError) as exc:
+        log.warning("views.open failed: %s", exc)

@@ -1,0 +1,97 @@
+"""Events: mentions (in channels and threads), messages, App Home, uninstalls.
+
+Events are acked by Bolt before anything else runs; Slack re-delivers those it thinks were
+lost and may send one message twice (app_mention and message), so replies go through `once`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from slack_bolt import App, BoltContext, BoltRequest
+from slack_sdk import WebClient
+
+from bot.slack.blocks import home_view
+from bot.slack.listeners.assistant import reply_direct
+from bot.slack.payloads import Mention, PayloadError, mentions_bot, parse_mention
+from bot.slack.work import Deps, once, reply_to_mention, replying_on_failure
+
+log = logging.getLogger(__name__)
+
+# Message subtypes that are a person writing; edits, joins, bot posts and the like are not.
+_PERSON_SUBTYPES = {None, "thread_broadcast", "file_share"}
+
+
+def _noop() -> None:
+    """Bolt acks events itself; there is nothing to do before that."""
+
+
+def register(app: App, deps: Deps) -> None:
+    def mention(
+        body: dict[str, Any], client: WebClient, context: BoltContext, request: BoltRequest
+    ) -> None:
+        _log_retry(request)
+        _handle(deps, client, body, context.bot_user_id)
+
+    def message(
+        body: dict[str, Any], client: WebClient, context: BoltContext, request: BoltRequest
+    ) -> None:
+        event = body.get("event") or {}
+        if event.get("subtype") not in _PERSON_SUBTYPES or event.get("bot_id"):
+            return
+        if event.get("channel_type") != "im" and not mentions_bot(event, context.bot_user_id):
+            return  # only messages addressed to the coach
+        _log_retry(request)
+        _handle(deps, client, body, context.bot_user_id)
+
+    def home(event: dict[str, Any], client: WebClient) -> None:
+        if not isinstance(event.get("user"), str):
+            return
+        language = deps.locales.language(client, event["user"])
+        with replying_on_failure(lambda _: None, language):
+            client.views_publish(user_id=event["user"], view=home_view(deps.knowledge, language))
+
+    def uninstalled(event: dict[str, Any]) -> None:
+        log.info("the app lost its tokens (%s); forgetting cached user data", event.get("type"))
+        deps.locales.forget_all()
+
+    app.event("app_mention")(ack=_noop, lazy=[mention])
+    app.event("message")(ack=_noop, lazy=[message])
+    app.event("app_home_opened", matchers=[lambda event: event.get("tab", "home") == "home"])(
+        ack=_noop, lazy=[home]
+    )
+    app.event("app_uninstalled")(ack=_noop, lazy=[uninstalled])
+    app.event("tokens_revoked")(ack=_noop, lazy=[uninstalled])
+
+
+def _handle(
+    deps: Deps, client: WebClient, body: Mapping[str, Any], bot_user_id: str | None
+) -> None:
+    try:
+        parsed = parse_mention(body, bot_user_id)
+    except PayloadError as exc:
+        log.warning("ignored a malformed event: %s", exc)
+        return
+    if parsed.direct:
+        once(deps, parsed.dedup_keys, lambda: reply_direct(deps, client, parsed))
+    else:
+        once(deps, parsed.dedup_keys, lambda: _reply_in_thread(deps, client, parsed))
+
+
+def _reply_in_thread(deps: Deps, client: WebClient, mention: Mention) -> None:
+    def post(message: Any) -> None:
+        client.chat_postMessage(
+            channel=mention.channel, thread_ts=mention.reply_thread, **message.as_kwargs()
+        )
+
+    with replying_on_failure(post, deps.locales.cached(mention.who.user)):
+        post(reply_to_mention(deps, client, mention))
+
+
+def _log_retry(request: BoltRequest) -> None:
+    retry = request.headers.get("x-slack-retry-num")
+    if retry:
+        reason = request.headers.get("x-slack-retry-reason") or ["?"]
+        log.info("Slack re-delivered an event (attempt %s, %s)", retry[0], reason[0])

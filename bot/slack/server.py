@@ -1,0 +1,233 @@
+"""HTTP mode: Bolt's single endpoint POST /slack/events (events, commands, interactivity)
+and GET /healthz, served by waitress.
+
+Bolt's own WSGI adapter answers 500 to bodies it cannot decode or parse; this thin WSGI layer
+answers those with 4xx first: a bad or missing signature 401 (as Bolt does), a body that is not
+UTF-8, not JSON / form data, or not an object 400, a wrong content type 415, too big 413.
+Everything well-formed goes to `App.dispatch` unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Iterable, Sequence
+from http import HTTPStatus
+from typing import TYPE_CHECKING, Any
+
+import waitress
+from slack_bolt import App, BoltRequest, BoltResponse
+from slack_sdk.signature import SignatureVerifier
+
+from bot.config import Settings
+from bot.services.factory import Services
+from bot.slack.app import SlackSetupError, build_app, build_deps
+
+if TYPE_CHECKING:
+    from wsgiref.types import StartResponse, WSGIEnvironment
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+# A 40,000-character message is at most 160 kB in UTF-8; view submissions carry the whole
+# view (Slack caps views at 250 kB). 1 MiB leaves room and still bounds memory per request.
+MAX_BODY_BYTES = 1 << 20
+_TYPES = ("application/json", "application/x-www-form-urlencoded")
+# Threads answering HTTP requests. Acks are quick (the slow work runs on the listener
+# executor, sized by COACH_WORKERS), so a few threads carry a lot of traffic.
+HTTP_THREADS = 8
+
+
+class SlackEndpoint:
+    """The WSGI application."""
+
+    def __init__(self, app: App, signing_secret: str, max_body: int = MAX_BODY_BYTES) -> None:
+        if not signing_secret:
+            raise ValueError("a signing secret is required in HTTP mode")
+        self.app = app
+        self.verifier = SignatureVerifier(signing_secret)
+        self.max_body = max_body
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        status, headers, body = self._route(environ)
+        payload = body.encode("utf-8")
+        start_response(status, [*headers, ("Content-Length", str(len(payload)))])
+        return [payload]
+
+    def _route(self, environ: WSGIEnvironment) -> tuple[str, list[tuple[str, str]], str]:
+        path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
+        if path == HEALTH_PATH and method in {"GET", "HEAD"}:
+            return "200 OK", [("Content-Type", "text/plain; charset=utf-8")], "ok"
+        if path != EVENTS_PATH:
+            return _error(404, "not found")
+        if method != "POST":
+            return _error(405, "use POST")
+        return self._slack(environ)
+
+    def _slack(self, environ: WSGIEnvironment) -> tuple[str, list[tuple[str, str]], str]:
+        raw = _read(environ, self.max_body)
+        if isinstance(raw, int):
+            return _error(raw, "bad body")
+        headers = _headers(environ)
+        refused = self._refuse(raw, headers)
+        if refused is not None:
+            return refused
+        request = _bolt_request(raw.decode("utf-8"), headers)
+        if request is None:
+            return _error(400, "the body is not a Slack payload")
+        return _from_bolt(self.app.dispatch(request))
+
+    def _refuse(
+        self, raw: bytes, headers: dict[str, str | Sequence[str]]
+    ) -> tuple[str, list[tuple[str, str]], str] | None:
+        """401 for a missing or bad signature or a stale timestamp, 4xx for an unreadable body."""
+        timestamp, signature = (
+            headers.get("x-slack-request-timestamp"),
+            headers.get("x-slack-signature"),
+        )
+        if (
+            not isinstance(timestamp, str)
+            or not timestamp.isdigit()
+            or not isinstance(signature, str)
+        ):
+            return _error(401, "invalid request")
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return _error(400, "the body is not UTF-8")
+        if not self.verifier.is_valid(text, timestamp, signature):
+            return _error(401, "invalid request")
+        content_type = str(headers.get("content-type", "")).split(";")[0].strip().lower()
+        if content_type not in _TYPES:
+            return _error(415, "expected JSON or form data")
+        return None
+
+
+def _read(environ: WSGIEnvironment, limit: int) -> bytes | int:
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 400
+    if length > limit:
+        return 413
+    stream = environ.get("wsgi.input")
+    return stream.read(length) if stream is not None and length > 0 else b""
+
+
+def _headers(environ: WSGIEnvironment) -> dict[str, str | Sequence[str]]:
+    headers: dict[str, str | Sequence[str]] = {
+        k[5:].lower().replace("_", "-"): str(v) for k, v in environ.items() if k.startswith("HTTP_")
+    }
+    for key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+        if environ.get(key):
+            headers[key.lower().replace("_", "-")] = str(environ[key])
+    return headers
+
+
+def _bolt_request(text: str, headers: dict[str, str | Sequence[str]]) -> BoltRequest | None:
+    try:
+        request = BoltRequest(body=text, headers=headers)  # parses JSON, forms and payload=
+    except (ValueError, TypeError, KeyError, AttributeError):
+        # Bad JSON (JSONDecodeError is a ValueError), or JSON of a shape Bolt cannot read.
+        return None
+    body: Any = request.body
+    if not isinstance(body, dict) or not body or not _well_formed(body):
+        return None
+    return request
+
+
+def _well_formed(body: dict[str, Any]) -> bool:
+    """The fields Bolt routes on must have the types Slack gives them (else Bolt fails, 500)."""
+    kind = body.get("type")
+    if "command" in body:
+        return isinstance(body["command"], str)
+    if not isinstance(kind, str):
+        return False
+    nested = ("user", "team", "channel", "view", "message", "container", "event", "enterprise")
+    if any(body.get(key) is not None and not isinstance(body[key], dict) for key in nested):
+        return False
+    if kind == "event_callback":
+        return isinstance(body.get("event"), dict) and isinstance(body["event"].get("type"), str)
+    if kind == "block_actions":
+        actions = body.get("actions")
+        return isinstance(actions, list) and all(
+            isinstance(a, dict) and isinstance(a.get("action_id"), str) for a in actions
+        )
+    if kind in {"view_submission", "view_closed"}:
+        view = body.get("view") or {}
+        return isinstance(view.get("callback_id"), str) and isinstance(view.get("type"), str)
+    if kind in {"message_action", "shortcut"}:
+        return isinstance(body.get("callback_id"), str)
+    return True
+
+
+def _from_bolt(response: BoltResponse) -> tuple[str, list[tuple[str, str]], str]:
+    headers = [
+        (k, v)
+        for k, values in response.headers.items()
+        if k.lower() != "content-length"
+        for v in values
+    ]
+    return _status(response.status), headers, response.body
+
+
+def _error(code: int, message: str) -> tuple[str, list[tuple[str, str]], str]:
+    # X-Slack-No-Retry: a request that was refused once will be refused again.
+    headers = [("Content-Type", "application/json"), ("X-Slack-No-Retry", "1")]
+    return _status(code), headers, json.dumps({"error": message})
+
+
+def _status(code: int) -> str:
+    return f"{code} {HTTPStatus(code).phrase}"
+
+
+def create_server(
+    endpoint: SlackEndpoint, host: str, port: int, threads: int = HTTP_THREADS
+) -> Any:
+    """A waitress server, bound but not yet serving: `.run()` serves, `.close()` stops."""
+    return waitress.create_server(endpoint, host=host, port=port, threads=threads, ident="coach")
+
+
+class BackgroundServer:
+    """A waitress server on its own thread (tests and the benchmark); `stop` is clean."""
+
+    def __init__(self, server: Any) -> None:
+        self.server = server
+        self.port = int(server.effective_port)
+        self._thread = threading.Thread(target=server.run, name="coach-http", daemon=True)
+
+    def start(self) -> BackgroundServer:
+        self._thread.start()
+        return self
+
+    def stop(self, timeout: float = 5.0) -> None:
+        # waitress's loop owns its sockets: close them from inside the loop, or it trips over
+        # a descriptor closed under its feet.
+        server = self.server
+
+        def close_all() -> None:
+            for channel in list(server._map.values()):
+                if channel is not server and channel is not server.trigger:
+                    channel.close()
+            server.close()
+
+        server.trigger.pull_trigger(close_all)
+        self._thread.join(timeout)
+        server.task_dispatcher.shutdown()
+
+
+def endpoint_for(settings: Settings, services: Services) -> SlackEndpoint:
+    if settings.slack_signing_secret is None:
+        raise SlackSetupError(
+            "SLACK_SIGNING_SECRET is not set; HTTP mode needs it to verify requests"
+        )
+    app = build_app(settings, build_deps(settings, services))
+    return SlackEndpoint(app, settings.slack_signing_secret.get_secret_value())
+
+
+def serve(settings: Settings, services: Services, host: str) -> None:
+    server = create_server(endpoint_for(settings, services), host, settings.port)
+    log.info("serving Slack on http://%s:%s%s", host, server.effective_port, EVENTS_PATH)
+    server.run()

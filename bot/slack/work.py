@@ -1,0 +1,175 @@
+"""The slow half of the listeners, run after the ack: call a service, render, and the one error
+boundary that turns any failure into a friendly, localized reply (never a stack trace)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Literal
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from bot.config import Settings
+from bot.errors import CoachError, EmptyInput, InputTooLong
+from bot.knowledge import KnowledgeBase
+from bot.models import Language, Review
+from bot.services.dedup import DedupStore
+from bot.services.factory import Services
+from bot.services.feedback import FeedbackService
+from bot.slack.blocks import Message, answer_message, notice, review_message
+from bot.slack.i18n import text
+from bot.slack.locales import LocaleCache
+from bot.slack.payloads import Mention, Who
+from bot.slack.results import ResultCache
+
+log = logging.getLogger(__name__)
+
+Kind = Literal["check", "ask"]
+THREAD_READ_TIMEOUT = 5  # seconds; a slow thread read must not hold the reply for long
+
+
+@dataclass(frozen=True)
+class Deps:
+    """What every listener needs, built once per app from the settings."""
+
+    settings: Settings
+    services: Services
+    feedback: FeedbackService
+    dedup: DedupStore
+    results: ResultCache
+    locales: LocaleCache
+
+    @property
+    def knowledge(self) -> KnowledgeBase:
+        return self.services.engine.knowledge
+
+
+def failure(exc: CoachError, language: Language, kind: Kind) -> Message:
+    if isinstance(exc, EmptyInput):
+        return notice(text("empty_check" if kind == "check" else "empty_question", language))
+    if isinstance(exc, InputTooLong):
+        return notice(text("too_long", language, length=f"{exc.length:,}", limit=f"{exc.limit:,}"))
+    log.warning("the coach could not %s: %s", kind, exc)
+    return notice(text("error", language))
+
+
+def check(
+    deps: Deps,
+    client: WebClient,
+    who: Who,
+    draft: str,
+    note: str | None = None,
+    *,
+    share: bool = True,
+) -> Message:
+    fallback = deps.locales.language(client, who.user)
+    try:
+        review = deps.services.review.review(draft, fallback)
+    except CoachError as exc:
+        return failure(exc, fallback, "check")
+    if note:
+        review = _with_note(review, text(note, review.language))
+    reference = ResultCache.new_reference()
+    message = review_message(review, deps.knowledge, reference, share=share)
+    deps.results.put(reference, message)
+    return message
+
+
+def ask(deps: Deps, client: WebClient, who: Who, question: str, *, share: bool = True) -> Message:
+    fallback = deps.locales.language(client, who.user)
+    try:
+        answer = deps.services.answer.ask(question, fallback)
+    except CoachError as exc:
+        return failure(exc, fallback, "ask")
+    reference = ResultCache.new_reference()
+    message = answer_message(answer, deps.knowledge, reference, share=share)
+    deps.results.put(reference, message)
+    return message
+
+
+def _with_note(review: Review, note: str) -> Review:
+    return review.model_copy(update={"notes": (note, *review.notes)})
+
+
+def reply_to_mention(deps: Deps, client: WebClient, mention: Mention) -> Message:
+    """A question is answered; "check this" in a thread checks the thread's first message."""
+    if mention.intent == "ask":
+        return ask(deps, client, mention.who, mention.text, share=False)
+    if not mention.in_thread:
+        if mention.text:
+            return check(deps, client, mention.who, mention.text, share=False)
+        return notice(
+            text("nothing_to_check_here", deps.locales.language(client, mention.who.user))
+        )
+    return _check_thread(deps, client, mention)
+
+
+def _check_thread(deps: Deps, client: WebClient, mention: Mention) -> Message:
+    parent = read_parent(client, mention.channel, mention.thread_ts or mention.ts)
+    if parent:
+        return check(deps, client, mention.who, parent, share=False)
+    language = deps.locales.language(client, mention.who.user)
+    if parent == "":
+        return notice(text("no_message_text", language))
+    if mention.text:  # the thread could not be read: check what the mention itself says
+        return check(deps, client, mention.who, mention.text, "thread_unread", share=False)
+    return notice(text("thread_unread_empty", language))
+
+
+def read_parent(client: WebClient, channel: str, thread_ts: str) -> str | None:
+    """The thread's first message: "" if it has no text, None if it could not be read.
+
+    One conversations.replies call and no retries: apps outside the Marketplace may get one
+    call a minute, and waiting out a Retry-After would hold the reply far too long.
+    """
+    reader = quick_client(client, THREAD_READ_TIMEOUT)
+    try:
+        response = reader.conversations_replies(
+            channel=channel, ts=thread_ts, limit=1, inclusive=True
+        )
+    except SlackApiError as exc:
+        log.warning("conversations.replies failed: %s", exc.response.get("error"))
+        return None
+    except (SlackClientError, OSError) as exc:
+        log.warning("conversations.replies failed: %s", exc)
+        return None
+    messages = response.get("messages") or []
+    if not messages or messages[0].get("ts") != thread_ts:
+        return None
+    body = messages[0].get("text")
+    return body if isinstance(body, str) else ""
+
+
+def quick_client(client: WebClient, timeout: int) -> WebClient:
+    """The same token and API, without retries: for calls that must not wait out a 429."""
+    return WebClient(
+        token=client.token, base_url=client.base_url, timeout=timeout, retry_handlers=[]
+    )
+
+
+def once(deps: Deps, keys: tuple[str, ...], work: Callable[[], None]) -> None:
+    """Run `work` only for the first delivery known by any of `keys`."""
+    if not deps.dedup.claim(keys):
+        log.info("ignored a repeated delivery %s", keys)
+        return
+    try:
+        work()
+    except Exception:
+        deps.dedup.release(keys)  # let Slack's retry try again
+        raise
+
+
+@contextmanager
+def replying_on_failure(post: Callable[[Message], object], language: Language) -> Iterator[None]:
+    """The error boundary of every listener: log with context, tell the user kindly."""
+    try:
+        yield
+    except Exception:
+        log.exception("a Slack listener failed")
+        try:
+            post(notice(text("error", language)))
+        except (SlackApiError, SlackClientError, OSError):
+            log.exception("could not tell the user about the failure either")

@@ -1,0 +1,296 @@
+"""A fake Slack Web API: a real HTTP server on loopback that answers like Slack and records
+every call with its method AND its body.
+
+Point a WebClient (or SLACK_API_URL) at `fake.api_url`. Response URLs (`respond()`) are served
+too: give payloads `fake.response_url("name")` and calls arrive as method "response_url".
+Script failures per method with `fail(...)` (a 429 with Retry-After, or an `ok: false` error).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+BOT_USER = "UBOT"
+
+
+@dataclass(frozen=True)
+class Call:
+    method: str  # "chat.postMessage", or "response_url" for posts to a response URL
+    path: str
+    http_verb: str
+    body: dict[str, Any]
+    headers: dict[str, str]
+
+    def __getitem__(self, key: str) -> Any:
+        return self.body[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.body.get(key, default)
+
+    def blocks(self) -> list[dict[str, Any]]:
+        raw = self.body.get("blocks") or []
+        return json.loads(raw) if isinstance(raw, str) else list(raw)
+
+    def all_text(self) -> str:
+        """Everything a person would read: the text, the blocks and any streamed markdown."""
+        parts = [str(self.body.get("text") or ""), str(self.body.get("markdown_text") or "")]
+        parts.append(json.dumps(self.blocks(), ensure_ascii=False))
+        chunks = self.body.get("chunks")
+        parts.append(chunks if isinstance(chunks, str) else json.dumps(chunks, ensure_ascii=False))
+        view = self.body.get("view")
+        parts.append(view if isinstance(view, str) else json.dumps(view, ensure_ascii=False))
+        return "\n".join(parts)
+
+
+@dataclass
+class _Failure:
+    status: int
+    body: dict[str, Any]
+    headers: dict[str, str]
+    times: int
+
+
+@dataclass
+class FakeSlackState:
+    calls: list[Call] = field(default_factory=list)
+    failures: dict[str, list[_Failure]] = field(default_factory=dict)
+    threads: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
+    locales: dict[str, str] = field(default_factory=dict)
+    condition: threading.Condition = field(default_factory=threading.Condition)
+    ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+
+class FakeSlack:
+    """Start with `with FakeSlack() as fake:`; it listens on 127.0.0.1 on a free port."""
+
+    def __init__(self) -> None:
+        self.state = FakeSlackState()
+        handler = type("Handler", (_Handler,), {"state": self.state})
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.base_url}/api/"
+
+    def response_url(self, name: str) -> str:
+        return f"{self.base_url}/response/{name}"
+
+    def __enter__(self) -> FakeSlack:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    # -- scripting ------------------------------------------------------------------------
+    def fail(
+        self,
+        method: str,
+        *,
+        status: int = 200,
+        error: str = "internal_error",
+        retry_after: int | None = None,
+        times: int = 1,
+    ) -> None:
+        """The next `times` calls of `method` fail: HTTP `status` with {"ok": false, "error"}."""
+        headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
+        failure = _Failure(status, {"ok": False, "error": error}, headers, times)
+        with self.state.condition:
+            self.state.failures.setdefault(method, []).append(failure)
+
+    def add_thread(self, channel: str, thread_ts: str, *messages: dict[str, Any]) -> None:
+        with self.state.condition:
+            self.state.threads[(channel, thread_ts)] = list(messages)
+
+    def set_locale(self, user: str, locale: str) -> None:
+        with self.state.condition:
+            self.state.locales[user] = locale
+
+    # -- reading what arrived -------------------------------------------------------------
+    def calls(self, method: str | None = None) -> list[Call]:
+        with self.state.condition:
+            return [c for c in self.state.calls if method is None or c.method == method]
+
+    def wait_for(
+        self,
+        method: str,
+        count: int = 1,
+        timeout: float = 10.0,
+        where: Callable[[Call], bool] | None = None,
+    ) -> list[Call]:
+        """Block until `count` matching calls arrived (or fail after `timeout` seconds)."""
+        deadline = time.monotonic() + timeout
+
+        def matching() -> list[Call]:
+            found = [c for c in self.state.calls if c.method == method]
+            return [c for c in found if where is None or where(c)]
+
+        with self.state.condition:
+            while len(matching()) < count:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    seen = [c.method for c in self.state.calls]
+                    raise AssertionError(f"expected {count} x {method}; got calls {seen}")
+                self.state.condition.wait(left)
+            return matching()
+
+    def wait_quiet(self, seconds: float = 0.3, timeout: float = 10.0) -> None:
+        """Wait until no call came for `seconds`, before asserting that nothing more arrives."""
+        deadline = time.monotonic() + timeout
+        with self.state.condition:
+            while time.monotonic() < deadline:
+                before = len(self.state.calls)
+                self.state.condition.wait(seconds)
+                if len(self.state.calls) == before:
+                    return
+        raise AssertionError("the fake Slack API never went quiet")
+
+
+class _Handler(BaseHTTPRequestHandler):
+    state: FakeSlackState
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass  # keep test output clean
+
+    def do_GET(self) -> None:
+        self._handle("GET")
+
+    def do_POST(self) -> None:
+        self._handle("POST")
+
+    def _handle(self, verb: str) -> None:
+        url = urlsplit(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length).decode("utf-8") if length else ""
+        body = dict(parse_qsl(url.query, keep_blank_values=True))
+        body.update(_parse(raw, self.headers.get("Content-Type") or ""))
+        if url.path.startswith("/response/"):
+            method = "response_url"
+        else:
+            method = url.path.removeprefix("/api/")
+        call = Call(method, url.path, verb, body, {k.lower(): v for k, v in self.headers.items()})
+        with self.state.condition:
+            self.state.calls.append(call)
+            status, answer, headers = self._answer(call)
+            self.state.condition.notify_all()
+        payload = json.dumps(answer).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(payload)))
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def _answer(self, call: Call) -> tuple[int, dict[str, Any], dict[str, str]]:
+        scripted = self.state.failures.get(call.method)
+        if scripted:
+            failure = scripted[0]
+            failure.times -= 1
+            if failure.times <= 0:
+                scripted.pop(0)
+            return failure.status, failure.body, failure.headers
+        if call.method != "response_url" and not call.headers.get("authorization", "").startswith(
+            "Bearer xox"
+        ):
+            return 200, {"ok": False, "error": "not_authed"}, {}
+        return 200, _ANSWERS.get(call.method, _unknown)(self.state, call.body), {}
+
+
+def _parse(raw: str, content_type: str) -> dict[str, Any]:
+    if not raw:
+        return {}
+    if "json" in content_type:
+        parsed = json.loads(raw)
+        return parsed if isinstance(parsed, dict) else {"_json": parsed}
+    return dict(parse_qsl(raw, keep_blank_values=True))
+
+
+def _ts(state: FakeSlackState) -> str:
+    return f"1700000000.{next(state.ts):06d}"
+
+
+def _unknown(state: FakeSlackState, body: dict[str, Any]) -> dict[str, Any]:
+    return {"ok": False, "error": "unknown_method"}
+
+
+def _ok(state: FakeSlackState, body: dict[str, Any]) -> dict[str, Any]:
+    return {"ok": True}
+
+
+def _post(state: FakeSlackState, body: dict[str, Any]) -> dict[str, Any]:
+    ts = _ts(state)
+    message = {"type": "message", "text": body.get("text", ""), "user": BOT_USER, "ts": ts}
+    return {"ok": True, "channel": body.get("channel"), "ts": ts, "message": message}
+
+
+def _replies(state: FakeSlackState, body: dict[str, Any]) -> dict[str, Any]:
+    messages = state.threads.get((body.get("channel", ""), body.get("ts", "")))
+    if messages is None:
+        return {"ok": False, "error": "thread_not_found"}
+    limit = int(body.get("limit") or 1000)
+    return {"ok": True, "messages": messages[:limit], "has_more": len(messages) > limit}
+
+
+def _user(state: FakeSlackState, body: dict[str, Any]) -> dict[str, Any]:
+    user: dict[str, Any] = {"id": body.get("user"), "name": "someone", "tz": "Europe/Rome"}
+    if str(body.get("include_locale")).lower() in {"1", "true"}:
+        user["locale"] = state.locales.get(str(body.get("user")), "en-US")
+    return {"ok": True, "user": user}
+
+
+def _view(state: FakeSlackState, body: dict[str, Any]) -> dict[str, Any]:
+    return {"ok": True, "view": {"id": f"V{next(state.ts)}"}}
+
+
+def _auth(state: FakeSlackState, body: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "ok": True,
+        "url": "https://fake.slack.test/",
+        "team": "Fake",
+        "user": "coach",
+        "team_id": "T111",
+        "user_id": BOT_USER,
+        "bot_id": "BBOT",
+        "is_enterprise_install": False,
+    }
+
+
+def _stream_start(state: FakeSlackState, body: dict[str, Any]) -> dict[str, Any]:
+    return {"ok": True, "channel": body.get("channel"), "ts": _ts(state)}
+
+
+_ANSWERS: dict[str, Callable[[FakeSlackState, dict[str, Any]], dict[str, Any]]] = {
+    "auth.test": _auth,
+    "chat.postMessage": _post,
+    "chat.postEphemeral": lambda state, body: {"ok": True, "message_ts": _ts(state)},
+    "chat.startStream": _stream_start,
+    "chat.appendStream": _ok,
+    "chat.stopStream": _ok,
+    "conversations.replies": _replies,
+    "users.info": _user,
+    "views.open": _view,
+    "views.publish": _view,
+    "assistant.threads.setSuggestedPrompts": _ok,
+    "assistant.threads.setStatus": _ok,
+    "response_url": _ok,
+}
