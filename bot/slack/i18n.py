@@ -64,7 +64,7 @@ STRINGS: dict[str, dict[Language, str]] = {
         "• `/coach traps` lists the five traps\n"
         "• Mention me in a thread: ask a question, or write `check this` to check its "
         "first message\n"
-        "• Message menu → *Check for social-media traps*\n"
+        "• Message menu → *Check for traps*\n"
         "• Or write to me directly in my Messages tab.",
         "de": "Ich bin der Social-Media-Coach. Ich beantworte Fragen zur Social-Media-Strategie "
         "und prüfe Entwürfe auf fünf verbreitete Fallen.\n"
@@ -73,7 +73,7 @@ STRINGS: dict[str, dict[Language, str]] = {
         "• `/coach traps` zeigt die fünf Fallen\n"
         "• Erwähnen Sie mich in einem Thread: stellen Sie eine Frage oder schreiben Sie "
         "`prüf das`, dann prüfe ich die erste Nachricht\n"
-        "• Nachrichtenmenü → *Check for social-media traps*\n"
+        "• Nachrichtenmenü → *Check for traps*\n"
         "• Oder schreiben Sie mir direkt in meinem Nachrichten-Tab.",
         "it": "Sono il coach dei social media. Rispondo a domande sulla strategia social e "
         "controllo le bozze per cinque trappole comuni.\n"
@@ -82,7 +82,7 @@ STRINGS: dict[str, dict[Language, str]] = {
         "• `/coach traps` elenca le cinque trappole\n"
         "• Menzionatemi in un thread: fate una domanda o scrivete `controlla questo` per "
         "controllare il primo messaggio\n"
-        "• Menu del messaggio → *Check for social-media traps*\n"
+        "• Menu del messaggio → *Check for traps*\n"
         "• Oppure scrivetemi direttamente nella scheda Messaggi.",
     },
     "unknown_command": {

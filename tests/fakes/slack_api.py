@@ -283,6 +283,11 @@ _ANSWERS: dict[str, Callable[[FakeSlackState, dict[str, Any]], dict[str, Any]]] 
     "auth.test": _auth,
     "chat.postMessage": _post,
     "chat.postEphemeral": lambda state, body: {"ok": True, "message_ts": _ts(state)},
+    "chat.update": lambda state, body: {
+        "ok": True,
+        "channel": body.get("channel"),
+        "ts": body.get("ts"),
+    },
     "chat.startStream": _stream_start,
     "chat.appendStream": _ok,
     "chat.stopStream": _ok,

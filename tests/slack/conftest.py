@@ -9,6 +9,7 @@ import http.client
 import json
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -156,8 +157,9 @@ def fake() -> Iterator[FakeSlack]:
         yield server
 
 
-@pytest.fixture
-def slack(fake: FakeSlack, services: Services) -> Iterator[Harness]:
+@contextmanager
+def running_app(fake: FakeSlack, services: Services) -> Iterator[Harness]:
+    """The real app over HTTP on a free loopback port, its Web API pointed at `fake`."""
     settings = slack_settings(fake.api_url)
     deps = build_deps(settings, services)
     app = build_app(settings, deps)
@@ -168,3 +170,9 @@ def slack(fake: FakeSlack, services: Services) -> Iterator[Harness]:
     finally:
         server.stop()
         app.listener_runner.listener_executor.shutdown(wait=True)
+
+
+@pytest.fixture
+def slack(fake: FakeSlack, services: Services) -> Iterator[Harness]:
+    with running_app(fake, services) as harness:
+        yield harness
