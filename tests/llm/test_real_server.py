@@ -1,0 +1,124 @@
+"""Opt-in: the same LLM path against a real OpenAI-compatible server.
+
+    COACH_TEST_LLM_URL=http://127.0.0.1:8089/v1 COACH_TEST_LLM_MODEL=local pytest -m llm
+
+(`scripts/llm-peer.sh start` runs llama.cpp's llama-server with SmolLM2-135M and prints the URL;
+COACH_TEST_LLM_KEY is sent as the API key if set.) A tiny model writes poor text, so these tests
+check the protocol and the shape of results — never the wording.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings, load_settings
+from bot.llm.client import ChatRequest, Deadline
+from bot.llm.errors import LLMRejectedError, LLMUnavailableError
+from bot.llm.notes import note
+from bot.llm.openai_compat import OpenAICompatibleClient
+from bot.llm.schemas import GroundedAnswer
+from bot.models import Answer, Review
+from bot.services.factory import Services, build_services
+
+# Test configuration, read here because it configures the test, not the coach.
+URL = os.environ.get("COACH_TEST_LLM_URL", "")
+MODEL = os.environ.get("COACH_TEST_LLM_MODEL", "local")
+KEY = os.environ.get("COACH_TEST_LLM_KEY") or None
+PLAN = (Path(__file__).parents[2] / "examples" / "launch-plan.md").read_text("utf-8")
+
+pytestmark = [
+    pytest.mark.llm,
+    pytest.mark.skipif(
+        not URL,
+        reason="set COACH_TEST_LLM_URL (and COACH_TEST_LLM_MODEL) to run against a real "
+        "OpenAI-compatible server; scripts/llm-peer.sh starts one",
+    ),
+]
+
+
+def settings() -> Settings:
+    # 3,500 input + 256 output tokens fit a 4K context; a real server gets a patient deadline.
+    return load_settings(
+        OPENAI_BASE_URL=URL,
+        OPENAI_API_KEY=KEY,
+        COACH_LLM_MODEL=MODEL,
+        COACH_LLM_MAX_INPUT_TOKENS=3500,
+        COACH_LLM_MAX_OUTPUT_TOKENS=256,
+        COACH_LLM_TIMEOUT=120,
+        COACH_LLM_DEADLINE=150,
+    )
+
+
+@pytest.fixture(scope="module")
+def services() -> Services:
+    return build_services(settings())
+
+
+def small_request(max_tokens: int = 120) -> ChatRequest:
+    return ChatRequest(
+        task="answer",
+        system="You answer in JSON with the numbers of relevant misconceptions and a short text.",
+        user="Is social media free for companies? One sentence.",
+        schema=GroundedAnswer,
+        max_tokens=max_tokens,
+    )
+
+
+def client(url: str = URL) -> OpenAICompatibleClient:
+    return OpenAICompatibleClient(model=MODEL, base_url=url, api_key=KEY, timeout=120)
+
+
+def test_structured_output_and_usage_over_the_wire(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="bot.llm")
+    content = client().complete(small_request(), Deadline(150))
+    assert content.lstrip().startswith("{")  # JSON mode or schema: an object, whatever it says
+    assert re.search(r"prompt_tokens=\d+ completion_tokens=\d+", caplog.text)
+
+
+def test_streaming_delivers_pieces() -> None:
+    pieces = list(client().stream(small_request(), Deadline(150)))
+    assert len(pieces) >= 2
+    assert "".join(pieces).lstrip().startswith("{")
+
+
+def test_the_deadline_cuts_a_real_server_off() -> None:
+    started = time.monotonic()
+    with pytest.raises(LLMUnavailableError):
+        client().complete(small_request(), Deadline(0.05))
+    assert time.monotonic() - started < 5
+
+
+def test_a_wrong_path_fails_fast_without_retries() -> None:
+    started = time.monotonic()
+    with pytest.raises(LLMRejectedError) as raised:
+        client(URL.rstrip("/") + "/no-such-prefix").complete(small_request(), Deadline(150))
+    assert raised.value.status in {400, 404, 405}
+    assert time.monotonic() - started < 30
+
+
+def test_review_has_the_right_shape(services: Services) -> None:
+    review = services.review.review(PLAN)
+    assert isinstance(review, Review)
+    assert review.language == "en"
+    for finding in review.findings:
+        assert PLAN[finding.start : finding.end] == finding.evidence
+        assert 1 <= finding.number <= 5
+    if review.engine == "offline":
+        assert note("offline", "en") in review.notes
+    assert "<!channel>" not in " ".join(f"{f.why} {f.rewrite}" for f in review.findings)
+
+
+def test_answer_streams_then_has_the_right_shape(services: Services) -> None:
+    *deltas, final = services.answer.stream("Ist Social Media für Firmen kostenlos?")
+    assert isinstance(final, Answer)
+    assert all(isinstance(delta, str) for delta in deltas)
+    assert final.language == "de"
+    assert {c.number for c in final.citations} <= {1, 2, 3, 4, 5}
+    if final.engine == "offline":
+        assert note("offline", "de") in final.notes
