@@ -270,7 +270,10 @@ def _log_to_stderr() -> None:
 def _eval_file(name: str) -> Path:
     configured = _settings().eval_dir
     candidates = [configured] if configured else []
-    candidates += [Path.cwd() / ".." / "shared" / "eval", Path(__file__).resolve().parents[2] / "shared" / "eval"]
+    candidates += [
+        Path.cwd() / ".." / "shared" / "eval",
+        Path(__file__).resolve().parents[2] / "shared" / "eval",
+    ]
     for folder in candidates:
         if (folder / name).is_file():
             return (folder / name).resolve()
@@ -281,7 +284,12 @@ def _review_row(text: str, lang: Language | None, engine: EngineChoice) -> dict[
     review = _reviewer(engine).review(text, lang)
     return {
         "language": review.language,
-        "traps": [f.model_dump(include={"number", "slug", "confidence", "evidence", "start", "end", "advice"}) for f in review.findings],
+        "traps": [
+            f.model_dump(
+                include={"number", "slug", "confidence", "evidence", "start", "end", "advice"}
+            )
+            for f in review.findings
+        ],
     }
 
 

@@ -16,8 +16,16 @@ from bot.knowledge import KnowledgeBase
 from bot.models import TRAP_NUMBERS, Answer, Language, Review
 
 _LABELS: dict[str, dict[Language, str]] = {
-    "clean": {"en": "No traps found.", "de": "Keine Fallen gefunden.", "it": "Nessuna trappola trovata."},
-    "found": {"en": "{n} trap(s) found", "de": "{n} Falle(n) gefunden", "it": "{n} trappola/e trovata/e"},
+    "clean": {
+        "en": "No traps found.",
+        "de": "Keine Fallen gefunden.",
+        "it": "Nessuna trappola trovata.",
+    },
+    "found": {
+        "en": "{n} trap(s) found",
+        "de": "{n} Falle(n) gefunden",
+        "it": "{n} trappola/e trovata/e",
+    },
     "source": {"en": "Source", "de": "Quelle", "it": "Fonte"},
 }
 
@@ -59,7 +67,9 @@ def render_answer(console: Console, answer: Answer) -> None:
         source = _label("source", answer.language)
         for citation in answer.citations:
             console.print(
-                Text(f"{source}: #{citation.number} {citation.title} ({citation.slug})", style="dim")
+                Text(
+                    f"{source}: #{citation.number} {citation.title} ({citation.slug})", style="dim"
+                )
             )
     for note in answer.notes:
         console.print(Text(note, style="dim"))
@@ -71,7 +81,10 @@ def render_traps(console: Console, knowledge: KnowledgeBase, language: Language)
     table.add_column()
     for item in knowledge:
         entry = item.entry(language)
-        table.add_row(f"#{item.number} {item.slug}", Text(f"{entry.title}\n", style="bold") + Text(entry.summary))
+        table.add_row(
+            f"#{item.number} {item.slug}",
+            Text(f"{entry.title}\n", style="bold") + Text(entry.summary),
+        )
     console.print(table)
 
 
@@ -82,7 +95,9 @@ def render_eval(console: Console, report: dict[str, Any]) -> None:
         table.add_column(column, justify="right")
     for number in TRAP_NUMBERS:
         row = drafts["per_trap"][number]
-        table.add_row(str(number), f"{row['precision']:.3f}", f"{row['recall']:.3f}", f"{row['f1']:.3f}")
+        table.add_row(
+            str(number), f"{row['precision']:.3f}", f"{row['recall']:.3f}", f"{row['f1']:.3f}"
+        )
     console.print(table)
     console.print(
         f"micro-F1 {drafts['micro_f1']:.3f}   macro-F1 {drafts['macro_f1']:.3f}   "
@@ -92,14 +107,16 @@ def render_eval(console: Console, report: dict[str, Any]) -> None:
     for key, value in report["drafts"].items():
         if key != "all":
             console.print(
-                f"  {key}: macro-F1 {value['macro_f1']:.3f}  clean FPR {value['clean_fpr']:.3f}  ({value['items']} items)"
+                f"  {key}: macro-F1 {value['macro_f1']:.3f}  "
+                f"clean FPR {value['clean_fpr']:.3f}  ({value['items']} items)"
             )
     questions = report["questions"]["all"]
     console.print()
     console.print(
         f"Questions ({questions['items']}): top-1 {questions['top1_acc']:.3f}   in-scope "
         f"{questions['in_scope_acc']:.3f}   null (not covered) {questions['null_acc']:.3f}   "
-        f"{questions['ms_per_item']:.1f} ms/item   answer language {report['answer_language_acc']:.3f}"
+        f"{questions['ms_per_item']:.1f} ms/item   "
+        f"answer language {report['answer_language_acc']:.3f}"
     )
     for key, value in report["questions"].items():
         if key != "all":
@@ -134,7 +151,10 @@ class BatchProgress:
             self._progress.advance(self._task)
 
     def __exit__(
-        self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         if self._progress:
             self._progress.stop()

@@ -1,4 +1,6 @@
-"""Settings: read once at start-up (environment or .env) and passed down. No module reads os.environ.
+"""Settings: read once at start-up (environment or .env) and passed down.
+
+No other module reads os.environ.
 
 Names follow the libraries' own conventions where they have one (OPENAI_*, SLACK_*, PORT,
 DATABASE_URL); the coach's own settings start with COACH_. Every setting is documented in

@@ -45,7 +45,9 @@ class TrapDetector:
             return Scores(np.zeros(len(TRAP_NUMBERS)), parts, np.zeros((0, len(TRAP_NUMBERS))))
         featurize = self.model.featurizer.vector
         per_segment = predict(self.model.sentence, [featurize(p.plain, language) for p in parts])
-        whole = predict(self.model.whole, [featurize(" ".join(p.plain for p in parts), language)])[0]
+        whole = predict(self.model.whole, [featurize(" ".join(p.plain for p in parts), language)])[
+            0
+        ]
         w = self.model.sentence_weight
         return Scores(w * per_segment.max(axis=0) + (1 - w) * whole, parts, per_segment)
 

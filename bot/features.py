@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import cache
+from itertools import pairwise
 
 import Stemmer
 
@@ -45,7 +46,7 @@ def normalise(text: str) -> str:
 def word_ngrams(text: str, language: Language) -> list[str]:
     words = _WORD.findall(_ELISION.sub(r"\1 ", normalise(text)))
     stems: list[str] = _stemmer(language).stemWords(words)
-    return stems + [f"{a} {b}" for a, b in zip(stems, stems[1:], strict=False)]
+    return stems + [f"{a} {b}" for a, b in pairwise(stems)]
 
 
 def char_ngrams(text: str, language: Language) -> list[str]:

@@ -1,4 +1,4 @@
-"""Core-level phrases in en/de/it (answers composed offline). UI strings live with each transport."""
+"""Core-level phrases in en/de/it for offline answers; UI strings live with each transport."""
 
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ PHRASES: dict[str, dict[Language, str]] = {
         "Conosco cinque idee sbagliate sui social media molto diffuse tra le aziende:",
     },
     "can_help": {
-        "en": "Ask me about one of these, or give me a draft post or plan to check for these traps.",
+        "en": "Ask me about one of these, or give me a draft post or plan to check for these "
+        "traps.",
         "de": "Fragen Sie mich zu einem dieser Punkte oder geben Sie mir einen Entwurf oder Plan, "
         "den ich auf diese Fallen prüfe.",
         "it": "Chiedetemi di uno di questi temi, oppure datemi una bozza o un piano da "

@@ -1,32 +1,36 @@
 """Which of the coach's languages (en, de, it) to answer in.
 
 lingua ships its n-gram models inside the wheel (no download). Its low-accuracy mode loads in
-tens of milliseconds and little memory; on very short Slack messages it wobbles, so a handful of
-function words per language settle those cases. A few other European languages are in the
-model so that a French or Spanish text is recognised as "other" instead of being forced into
-en/de/it.
+tens of milliseconds and little memory, but on short Slack messages it wobbles ("What's the
+wifi password in the Berlin office?" comes out Italian); its high-accuracy mode costs 200 MB and
+0.6 s to load. Function words settle short texts instead: the stop-word lists of the
+`stop-words` package, minus the words two of our languages share, decide when one language
+clearly has more of them. A few other European languages are in lingua's model so that a French
+or Spanish text is recognised as "other" instead of being forced into en/de/it.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 
 from lingua import Language as LinguaLanguage
 from lingua import LanguageDetector as LinguaDetector
 from lingua import LanguageDetectorBuilder
+from stop_words import get_stop_words
 
 from bot.models import LANGUAGES, Language
 
-_FUNCTION_WORDS: dict[Language, frozenset[str]] = {
+_EXTRA_WORDS: dict[Language, frozenset[str]] = {
     "en": frozenset(
         "the and is are we our you your to of for not with this that it be will do don't "
         "can should how why what hi thanks today tomorrow".split()
     ),
     "de": frozenset(
         "der die das und ist sind wir unser unsere sie nicht mit für ein eine zu auf dem den "
-        "wie ich es auch kein keine bei sollten können warum was hallo danke heute morgen".split()
+        "wie ich es auch kein keine bei sollten können warum was hallo danke heute morgen "
+        "nein ja bitte".split()
     ),
     "it": frozenset(
         "il lo la gli le e è sono noi nostro nostra non con per un una di che del della "
@@ -43,6 +47,16 @@ _LINGUA = {
     LinguaLanguage.DUTCH: "nl",
 }
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+
+
+@cache
+def _function_words() -> dict[Language, frozenset[str]]:
+    """Each language's stop words that the other two languages do not also use."""
+    words = {lang: set(get_stop_words(lang)) | _EXTRA_WORDS[lang] for lang in LANGUAGES}
+    return {
+        lang: frozenset(words[lang].difference(*(words[o] for o in LANGUAGES if o != lang)))
+        for lang in LANGUAGES
+    }
 
 
 @dataclass(frozen=True)
@@ -74,19 +88,20 @@ class LanguageDetector:
         words = [w.lower() for w in _WORD.findall(text)]
         if not words:
             return Detection(fallback, "und", 0.0)
+        function_words = _function_words()
+        hits = {lang: sum(w in function_words[lang] for w in words) for lang in LANGUAGES}
+        ranked = sorted(LANGUAGES, key=lambda lang: -hits[lang])
+        best, second = hits[ranked[0]], hits[ranked[1]]
+        if best >= 2 and best >= 2 * second:
+            return Detection(ranked[0], ranked[0], min(1.0, 0.5 + best / len(words)))
         scores = {
             _LINGUA[c.language]: c.value
             for c in self._lingua.compute_language_confidence_values(" ".join(words))
         }
-        # Function words are strong evidence in short texts, weaker as the text grows.
-        weight = 3.0 / (len(words) + 3)
-        for lang in LANGUAGES:
-            share = sum(w in _FUNCTION_WORDS[lang] for w in words) / len(words)
-            scores[lang] = scores.get(lang, 0.0) + weight * share * 2
-        best = max(scores, key=lambda code: scores[code])
-        confidence = min(1.0, scores[best])
-        if best not in LANGUAGES:
-            return Detection(fallback, best, confidence)  # best effort: answer in the fallback
-        if confidence < 0.3:
-            return Detection(fallback, best, confidence)
-        return Detection(best, best, confidence)  # type: ignore[arg-type]
+        for lang in LANGUAGES:  # a weaker nudge from function words when neither side is clear
+            scores[lang] = scores.get(lang, 0.0) + hits[lang] / len(words)
+        code = max(scores, key=lambda c: scores[c])
+        confidence = min(1.0, scores[code])
+        if code not in LANGUAGES or confidence < 0.3:
+            return Detection(fallback, code, confidence)  # best effort: answer in the fallback
+        return Detection(code, code, confidence)

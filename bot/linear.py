@@ -53,7 +53,9 @@ class Featurizer:
             counts = Counter(t for t in ANALYZERS[name](text, language) if t in view.vocabulary)
             if not counts:
                 continue
-            cols = np.fromiter((view.vocabulary[t] for t in counts), dtype=np.int64, count=len(counts))
+            cols = np.fromiter(
+                (view.vocabulary[t] for t in counts), dtype=np.int64, count=len(counts)
+            )
             tf = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))
             weights = tf * view.idf[cols]
             weights *= view.weight / np.linalg.norm(weights)
@@ -66,14 +68,16 @@ class Featurizer:
 
 def predict(head: Head, vectors: list[Vector]) -> np.ndarray:
     """Probabilities, one row per vector and one column per output."""
-    logits = np.stack(
-        [v.values @ head.coef[v.columns] + head.intercept for v in vectors]
-    ).astype(np.float64)
+    logits = np.stack([v.values @ head.coef[v.columns] + head.intercept for v in vectors]).astype(
+        np.float64
+    )
     if head.softmax:
         logits -= logits.max(axis=1, keepdims=True)
         exp = np.exp(logits)
-        return exp / exp.sum(axis=1, keepdims=True)  # type: ignore[no-any-return]
-    return 1.0 / (1.0 + np.exp(-logits))  # type: ignore[no-any-return]
+        softmax: np.ndarray = exp / exp.sum(axis=1, keepdims=True)
+        return softmax
+    sigmoid: np.ndarray = 1.0 / (1.0 + np.exp(-logits))
+    return sigmoid
 
 
 # -- (de)serialisation: flat arrays in one .npz, names prefixed by the model part -------------
@@ -94,7 +98,14 @@ def views_from_arrays(prefix: str, arrays: dict[str, np.ndarray]) -> tuple[View,
     for name in VIEWS:
         tokens = arrays[f"{prefix}.{name}.tokens"].tolist()
         idf = arrays[f"{prefix}.{name}.idf"]
-        views.append(View({t: i for i, t in enumerate(tokens)}, idf, offset, float(arrays[f"{prefix}.{name}.weight"])))
+        views.append(
+            View(
+                {t: i for i, t in enumerate(tokens)},
+                idf,
+                offset,
+                float(arrays[f"{prefix}.{name}.weight"]),
+            )
+        )
         offset += len(tokens)
     return tuple(views)
 

@@ -18,7 +18,9 @@ KINDS = {"post", "plan", "message"}
 def check_draft(row: dict, where: str) -> list[str]:
     problems = []
     if set(row) - {"text", "traps", "evidence", "kind", "lang"}:
-        problems.append(f"{where}: unknown fields {sorted(set(row) - {'text', 'traps', 'evidence', 'kind', 'lang'})}")
+        problems.append(
+            f"{where}: unknown fields {sorted(set(row) - {'text', 'traps', 'evidence', 'kind', 'lang'})}"
+        )
     text, traps, evidence = row.get("text"), row.get("traps"), row.get("evidence", {})
     if not isinstance(text, str) or not text.strip():
         problems.append(f"{where}: text must be a non-empty string")
@@ -27,7 +29,11 @@ def check_draft(row: dict, where: str) -> list[str]:
         problems.append(f"{where}: lang must be one of {sorted(LANGS)}")
     if row.get("kind") not in KINDS:
         problems.append(f"{where}: kind must be one of {sorted(KINDS)}")
-    if not isinstance(traps, list) or any(t not in range(1, 6) for t in traps) or traps != sorted(set(traps)):
+    if (
+        not isinstance(traps, list)
+        or any(t not in range(1, 6) for t in traps)
+        or traps != sorted(set(traps))
+    ):
         problems.append(f"{where}: traps must be a sorted list of distinct ints 1-5")
         return problems
     if not isinstance(evidence, dict):
@@ -37,7 +43,9 @@ def check_draft(row: dict, where: str) -> list[str]:
         problems.append(f"{where}: evidence keys {sorted(evidence)} must match traps {traps}")
     for key, quote in evidence.items():
         if not isinstance(quote, str) or not quote.strip() or quote not in text:
-            problems.append(f"{where}: evidence for trap {key} is not an exact substring of text: {quote!r}")
+            problems.append(
+                f"{where}: evidence for trap {key} is not an exact substring of text: {quote!r}"
+            )
     return problems
 
 

@@ -1,0 +1,271 @@
+"""Load benchmark of the Slack app's ack path, on loopback only.
+
+Signed slash commands and thread mentions at 50 concurrent connections, against two servers
+in the same run, each in its own process behind the same waitress setup:
+
+  bare   a Bolt app that only acks (Bolt's own WSGI adapter): the framework's ceiling
+  coach  the real app (offline engine), whose lazy listeners answer every request through a
+         fake Slack Web API (a third process)
+
+Prints p50/p99 ack latency and requests/s for both, the ratio, and how long the coach took
+to deliver all its replies. Bounded: a fixed number of requests and a hard time limit.
+
+    python bench/slack_load.py [--requests 2000] [--concurrency 50]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import queue
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from slack_sdk.signature import SignatureVerifier
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+SECRET = "bench-signing-secret"
+TOKEN = "xoxb-bench"
+TIME_LIMIT = 240.0  # seconds for the whole run, whatever happens
+QUESTIONS = [
+    "ask is social media only a job for the marketing team?",
+    "check We will go viral next week with one post, and it costs nothing.",
+    "ask when will our LinkedIn page pay for itself?",
+    "check Ab Montag betreut die Praktikantin allein alle Kanäle, ein Budget brauchen wir nicht.",
+]
+
+
+# -- the three server roles, each run as `python bench/slack_load.py --role ROLE` ------------
+def role_fake() -> None:
+    from tests.fakes.slack_api import FakeSlack
+
+    with FakeSlack() as fake:
+        print(fake.api_url, flush=True)
+        for line in sys.stdin:  # "count" → how many calls arrived so far; EOF ends
+            if line.strip() == "count":
+                replies = len(fake.calls("chat.postMessage")) + len(fake.calls("response_url"))
+                print(replies, flush=True)
+
+
+def role_coach(api_url: str) -> None:
+    from bot.config import load_settings
+    from bot.services.factory import build_services
+    from bot.slack.server import create_server, endpoint_for
+
+    settings = load_settings(
+        _env_file=None,
+        COACH_ENGINE="offline",
+        SLACK_BOT_TOKEN=TOKEN,
+        SLACK_SIGNING_SECRET=SECRET,
+        SLACK_API_URL=api_url,
+    )
+    server = create_server(endpoint_for(settings, build_services(settings)), "127.0.0.1", 0)
+    print(server.effective_port, flush=True)
+    server.run()
+
+
+def role_bare(api_url: str) -> None:
+    from slack_bolt import Ack, App
+    from slack_bolt.adapter.wsgi import SlackRequestHandler
+    from slack_sdk import WebClient
+
+    from bot.slack.server import HTTP_THREADS, create_server
+
+    app = App(
+        client=WebClient(token=TOKEN, base_url=api_url),
+        signing_secret=SECRET,
+        process_before_response=True,
+    )
+
+    @app.command("/coach")
+    def command(ack: Ack) -> None:
+        ack()
+
+    @app.event("app_mention")
+    def mention() -> None:
+        pass
+
+    handler = SlackRequestHandler(app)
+    server = create_server(handler, "127.0.0.1", 0, threads=HTTP_THREADS)  # type: ignore[arg-type]
+    print(server.effective_port, flush=True)
+    server.run()
+
+
+# -- the load -----------------------------------------------------------------------------
+def requests(count: int, fake_url: str, first: int = 0) -> list[tuple[str, str]]:
+    """Half slash commands, half mentions; each mention has its own event id and ts."""
+    made = []
+    for n in range(first, first + count):
+        if n % 2:
+            form = {
+                "team_id": "T111",
+                "channel_id": "C111",
+                "user_id": f"W{n % 7}",
+                "command": "/coach",
+                "text": QUESTIONS[n % len(QUESTIONS)],
+                "response_url": fake_url.replace("/api/", "/response/bench"),
+                "trigger_id": f"t{n}",
+            }
+            made.append((urlencode(form), "application/x-www-form-urlencoded"))
+        else:
+            ts = f"1700000000.{n + 1:06d}"
+            event = {
+                "type": "app_mention",
+                "user": f"W{n % 7}",
+                "text": "<@UBOT> " + QUESTIONS[n % len(QUESTIONS)].split(" ", 1)[1],
+                "ts": ts,
+                "thread_ts": "1700000000.000000",
+                "channel": "C111",
+            }
+            envelope = {"type": "event_callback", "team_id": "T111", "event_id": f"Ev{n}", "event": event}
+            made.append((json.dumps(envelope), "application/json"))
+    return made
+
+
+def load(port: int, work: list[tuple[str, str]], concurrency: int) -> tuple[list[float], float, int]:
+    """Send everything over `concurrency` keep-alive connections; latencies, seconds, errors."""
+    jobs: queue.SimpleQueue[tuple[str, str] | None] = queue.SimpleQueue()
+    for item in work:
+        jobs.put(item)
+    for _ in range(concurrency):
+        jobs.put(None)
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    verifier = SignatureVerifier(SECRET)
+
+    def worker() -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while (item := jobs.get()) is not None:
+            body, content_type = item
+            stamp = str(int(time.time()))
+            headers = {
+                "Content-Type": content_type,
+                "X-Slack-Request-Timestamp": stamp,
+                "X-Slack-Signature": str(verifier.generate_signature(timestamp=stamp, body=body)),
+            }
+            started = time.perf_counter()
+            try:
+                connection.request("POST", "/slack/events", body=body.encode(), headers=headers)
+                response = connection.getresponse()
+                response.read()
+                ok = response.status == 200
+            except (OSError, http.client.HTTPException):
+                connection.close()
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                ok = False
+            elapsed = time.perf_counter() - started
+            with lock:
+                latencies.append(elapsed)
+                errors[0] += not ok
+        connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(TIME_LIMIT)
+    return latencies, time.perf_counter() - started, errors[0]
+
+
+# -- orchestration ------------------------------------------------------------------------
+def spawn(*args: str) -> tuple[subprocess.Popen[str], str]:
+    process = subprocess.Popen(
+        [sys.executable, __file__, "--role", *args],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert process.stdout is not None
+    first = process.stdout.readline().strip()
+    if not first:
+        raise SystemExit(f"the {args[0]} server did not start")
+    return process, first
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def report(name: str, latencies: list[float], seconds: float, errors: int) -> float:
+    rate = len(latencies) / seconds
+    print(
+        f"{name:6s} {len(latencies):5d} requests  {rate:7.0f} req/s  "
+        f"p50 {percentile(latencies, 0.5) * 1000:6.1f} ms  p99 {percentile(latencies, 0.99) * 1000:6.1f} ms  "
+        f"max {max(latencies) * 1000:6.1f} ms  mean {statistics.fmean(latencies) * 1000:5.1f} ms  "
+        f"non-200 {errors}"
+    )
+    return rate
+
+
+def drained(fake: subprocess.Popen[str], expected: int, deadline: float) -> int:
+    assert fake.stdin is not None and fake.stdout is not None
+    while True:
+        fake.stdin.write("count\n")
+        fake.stdin.flush()
+        seen = int(fake.stdout.readline())
+        if seen >= expected or time.monotonic() > deadline:
+            return seen
+        time.sleep(0.05)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--role", nargs="+", help=argparse.SUPPRESS)
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=50)
+    args = parser.parse_args()
+    if args.role:
+        roles: dict[str, Callable[..., None]] = {"fake": role_fake, "coach": role_coach, "bare": role_bare}
+        roles[args.role[0]](*args.role[1:])
+        return
+    run(args.requests, args.concurrency)
+
+
+def run(count: int, concurrency: int) -> None:
+    deadline = time.monotonic() + TIME_LIMIT
+    fake, api_url = spawn("fake")
+    children = [fake]
+    try:
+        bare, bare_port = spawn("bare", api_url)
+        coach, coach_port = spawn("coach", api_url)
+        children += [bare, coach]
+        work = requests(count, api_url, first=1000)
+        load(int(bare_port), requests(100, api_url), 10)  # warm up both the same way
+        load(int(coach_port), requests(100, api_url), 10)
+        drained(fake, 100, deadline)
+        before = drained(fake, 0, deadline)
+        print(f"{count} signed requests (half /coach, half app_mention), {concurrency} concurrent, loopback")
+        bare_rate = report("bare", *load(int(bare_port), work, concurrency))
+        started = time.monotonic()
+        coach_rate = report("coach", *load(int(coach_port), work, concurrency))
+        replies = drained(fake, before + count, deadline) - before
+        print(
+            f"coach throughput {coach_rate / bare_rate:.0%} of bare; {replies}/{count} replies "
+            f"delivered to the fake Slack {time.monotonic() - started:.1f} s after the load began"
+        )
+    finally:
+        for child in children:
+            if child.stdin:
+                child.stdin.close()
+            child.terminate()
+            child.wait(10)
+
+
+if __name__ == "__main__":
+    main()

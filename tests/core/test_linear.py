@@ -1,0 +1,66 @@
+"""The numpy runtime (bot.linear) computes exactly what scikit-learn computes at training time."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from bot.knowledge import KnowledgeBase
+from bot.linear import Featurizer, predict
+from bot.resources import data_dir
+from bot.train import TrainingFeaturizer, fit_router, load_questions
+
+SAMPLES = [
+    ("en", "We never answer complaints, it's a promo channel."),
+    ("de", "Wie viel Budget brauchen wir für Social Media?"),
+    ("it", "Ogni post deve portare lead entro domani!"),
+    ("en", "🎉 <@U1> ok"),
+    ("en", ""),
+]
+
+
+@pytest.fixture(scope="module")
+def fitted() -> TrainingFeaturizer:
+    texts = [
+        "We answer every comment.",
+        "No budget, it is free.",
+        "Jeder Post muss Umsatz bringen.",
+        "Ogni post deve portare vendite.",
+        "We never answer comments.",
+        "Kein Budget nötig.",
+    ]
+    featurizer = TrainingFeaturizer(concept_weight=1.7)
+    featurizer.fit_transform(texts * 3, ["en", "en", "de", "it", "en", "de"] * 3)
+    return featurizer
+
+
+def test_vectors_match_scikit_learn(fitted: TrainingFeaturizer) -> None:
+    runtime: Featurizer = fitted.export()
+    expected = fitted.transform([t for _, t in SAMPLES], [lang for lang, _ in SAMPLES]).toarray()
+    for row, (language, text) in enumerate(SAMPLES):
+        vector = runtime.vector(text, language)  # type: ignore[arg-type]
+        dense = np.zeros(runtime.size)
+        dense[vector.columns] = vector.values
+        np.testing.assert_allclose(dense, expected[row], atol=1e-9)
+
+
+def test_router_probabilities_match_scikit_learn() -> None:
+    kb = KnowledgeBase.load(data_dir("knowledge"))
+    questions = load_questions()[:120]
+    model = fit_router(questions, kb)
+    # rebuild the same scikit-learn model to compare against
+    from sklearn.linear_model import LogisticRegression
+
+    from bot.train import router_rows
+
+    rows = router_rows(questions, kb)
+    featurizer = TrainingFeaturizer()
+    features = featurizer.fit_transform([r[1] for r in rows], [r[0] for r in rows])
+    classifier = LogisticRegression(C=8.0, class_weight="balanced", max_iter=3000).fit(
+        features, [r[2] for r in rows]
+    )
+    expected = classifier.predict_proba(
+        featurizer.transform([t for _, t in SAMPLES], [lang for lang, _ in SAMPLES])
+    )
+    got = predict(model.head, [model.featurizer.vector(t, lang) for lang, t in SAMPLES])  # type: ignore[arg-type]
+    np.testing.assert_allclose(got, expected, atol=1e-5)

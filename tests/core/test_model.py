@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.model import ModelError, OfflineModel
+from bot.resources import model_path
+from bot.train import fingerprint
+
+
+def test_shipped_model_was_built_from_the_current_corpus_and_knowledge() -> None:
+    # If this fails: run `python -m bot.train` and commit bot/artifacts/offline-model.npz.
+    assert OfflineModel.load(model_path()).fingerprint == fingerprint()
+
+
+def test_save_and_load_round_trip(tmp_path: Path) -> None:
+    model = OfflineModel.load(model_path())
+    copy = tmp_path / "model.npz"
+    model.save(copy)
+    again = OfflineModel.load(copy)
+    assert again.detector.thresholds == model.detector.thresholds
+    assert again.router.floor == model.router.floor
+
+
+def test_unreadable_model_is_a_clear_error(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.npz"
+    broken.write_bytes(b"not a model")
+    with pytest.raises(ModelError, match="cannot load the offline model"):
+        OfflineModel.load(broken)
