@@ -184,6 +184,9 @@ def _completion(kind: str, model: str, choices: list[object], usage: object = No
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in separate writes; with Nagle on, keep-alive clients would wait
+    # ~40 ms for a delayed ACK on every reply.
+    disable_nagle_algorithm = True
     fake: FakeOpenAI
 
     def do_POST(self) -> None:

@@ -143,3 +143,15 @@ def test_an_injected_question_cannot_change_the_format_or_ping_people(
     sent = fake_openai.chat_requests[0]
     assert sent.body["response_format"]["type"] == "json_schema"
     assert "Ignore all previous" not in sent.message("system")
+
+
+def test_a_long_question_is_cut_with_a_note(
+    fake_openai: FakeOpenAI, llm_answerer: AnswerService
+) -> None:
+    question = "Is social media free for companies, and who should run it? " * 600
+    assert len(question) <= 40_000
+    fake_openai.script(chat(answer_json([5], TEXT)))
+    answer = llm_answerer.ask(question)
+    assert answer.engine == "llm"
+    assert any("question is long" in n for n in answer.notes)
+    assert len(fake_openai.chat_requests[0].message("user")) < len(question)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from bot.engine import OfflineEngine
+from bot.errors import EmptyInput, InputTooLong
 from bot.llm.budget import TokenCounter
 from bot.llm.notes import note
 from bot.services.review import ReviewService
@@ -207,3 +210,24 @@ def test_a_slow_model_falls_back_within_the_deadline(
     assert time.monotonic() - started < 1.5
     assert review.engine == "offline"
     assert review.notes == (note("offline", "en"),)
+
+
+def test_bad_input_is_refused_before_any_request(
+    fake_openai: FakeOpenAI, llm_reviewer: ReviewService
+) -> None:
+    with pytest.raises(EmptyInput):
+        llm_reviewer.review("  \n ")
+    with pytest.raises(InputTooLong):
+        llm_reviewer.review("x" * 40_001)
+    assert fake_openai.requests == []
+
+
+def test_an_italian_draft_gets_italian_reply_instructions(
+    fake_openai: FakeOpenAI, llm_reviewer: ReviewService
+) -> None:
+    draft = "Disattiviamo i commenti sotto i post e non rispondiamo ai reclami dei clienti."
+    fake_openai.script(chat(findings_json(finding(1, draft, why="Serve un dialogo."))))
+    review = llm_reviewer.review(draft)
+    assert review.language == "it"
+    assert "Reply language: Italian." in fake_openai.chat_requests[0].message("user")
+    assert review.findings[0].why == "Serve un dialogo."
