@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.config import Settings, SettingsError
 from bot.engine import OfflineEngine
-from bot.llm.engine import LLMEngine
 from bot.services.answer import AnswerService
 from bot.services.review import ReviewService
+
+if TYPE_CHECKING:  # importing openai costs ~0.6 s: only when an LLM is configured
+    from bot.llm.engine import LLMEngine
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +40,8 @@ def build_services(settings: Settings, llm: LLMEngine | None = None) -> Services
         )
     engine = OfflineEngine.load(settings.knowledge_dir, default_language=settings.language)
     if llm is None and settings.llm_configured:
+        from bot.llm.engine import LLMEngine  # noqa: PLC0415 -- see the import note above
+
         llm = LLMEngine.build(settings, engine)
         log.info(
             "LLM engine: model %s at %s", settings.llm_model, settings.openai_base_url or "OpenAI"
