@@ -18,6 +18,7 @@ from bot.services.factory import Services
 from bot.services.feedback import FeedbackService, InMemoryFeedbackStore
 from bot.slack.listeners import actions, assistant, commands, events, shortcuts, views
 from bot.slack.locales import LocaleCache
+from bot.slack.priority import AckGate, YieldingExecutor
 from bot.slack.results import ResultCache
 from bot.slack.work import Deps
 
@@ -53,7 +54,14 @@ def build_deps(
     services: Services,
     feedback: FeedbackService | None = None,
     dedup: DedupStore | None = None,
+    gate: AckGate | None = None,
 ) -> Deps:
+    """With a `gate` (HTTP mode), slow work waits for in-flight requests to be acked first."""
+    executor = (
+        YieldingExecutor(gate, settings.workers, thread_name_prefix="coach-slack")
+        if gate
+        else ThreadPoolExecutor(settings.workers, thread_name_prefix="coach-slack")
+    )
     return Deps(
         settings=settings,
         services=services,
@@ -61,6 +69,7 @@ def build_deps(
         dedup=dedup or InMemoryDedupStore(),
         results=ResultCache(),
         locales=LocaleCache(settings.language),
+        executor=executor,
     )
 
 
@@ -75,12 +84,13 @@ def build_app(settings: Settings, deps: Deps) -> App:
             logger=logging.getLogger("bot.slack.bolt"),
             client=web_client(settings),
             signing_secret=secret,
-            # Acks are sent by the thread serving the request, slow work runs in lazy
-            # listeners on the executor: a busy executor (slow LLM calls) never delays an ack.
+            # Listeners run in the thread serving the request: parse, ack, and hand the slow
+            # half to deps.executor, so a busy executor (slow LLM calls) never delays an ack.
             process_before_response=True,
-            listener_executor=ThreadPoolExecutor(
-                settings.workers, thread_name_prefix="coach-slack"
-            ),
+            listener_executor=deps.executor,
+            # HTTP requests are verified by SlackEndpoint before Bolt sees them (so that bad
+            # bodies get a 4xx, not a 500), and Socket Mode has no signatures.
+            request_verification_enabled=False,
         )
     except (BoltError, SlackApiError, SlackClientError, OSError) as exc:
         raise SlackSetupError(

@@ -23,6 +23,7 @@ from slack_sdk.signature import SignatureVerifier
 from bot.config import Settings
 from bot.services.factory import Services
 from bot.slack.app import SlackSetupError, build_app, build_deps
+from bot.slack.priority import AckGate
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIEnvironment
@@ -43,11 +44,18 @@ HTTP_THREADS = 8
 class SlackEndpoint:
     """The WSGI application."""
 
-    def __init__(self, app: App, signing_secret: str, max_body: int = MAX_BODY_BYTES) -> None:
+    def __init__(
+        self,
+        app: App,
+        signing_secret: str,
+        gate: AckGate | None = None,
+        max_body: int = MAX_BODY_BYTES,
+    ) -> None:
         if not signing_secret:
             raise ValueError("a signing secret is required in HTTP mode")
         self.app = app
         self.verifier = SignatureVerifier(signing_secret)
+        self.gate = gate or AckGate()
         self.max_body = max_body
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
@@ -77,7 +85,8 @@ class SlackEndpoint:
         request = _bolt_request(raw.decode("utf-8"), headers)
         if request is None:
             return _error(400, "the body is not a Slack payload")
-        return _from_bolt(self.app.dispatch(request))
+        with self.gate.request():
+            return _from_bolt(self.app.dispatch(request))
 
     def _refuse(
         self, raw: bytes, headers: dict[str, str | Sequence[str]]
@@ -223,8 +232,9 @@ def endpoint_for(settings: Settings, services: Services) -> SlackEndpoint:
         raise SlackSetupError(
             "SLACK_SIGNING_SECRET is not set; HTTP mode needs it to verify requests"
         )
-    app = build_app(settings, build_deps(settings, services))
-    return SlackEndpoint(app, settings.slack_signing_secret.get_secret_value())
+    gate = AckGate()
+    app = build_app(settings, build_deps(settings, services, gate=gate))
+    return SlackEndpoint(app, settings.slack_signing_secret.get_secret_value(), gate)
 
 
 def serve(settings: Settings, services: Services, host: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
+from concurrent.futures import Executor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Literal
@@ -41,10 +42,26 @@ class Deps:
     dedup: DedupStore
     results: ResultCache
     locales: LocaleCache
+    executor: Executor  # runs the slow half of every listener, after the ack
 
     @property
     def knowledge(self) -> KnowledgeBase:
         return self.services.engine.knowledge
+
+    def later(self, work: Callable[[], object]) -> None:
+        """Run `work` on the executor; the listener returns (and Slack gets its ack) at once.
+
+        Bolt's lazy listeners would do the same, but they deep-copy the whole request for
+        each one, which was most of the cost of an ack.
+        """
+
+        def guarded() -> None:
+            try:
+                work()
+            except Exception:
+                log.exception("slow listener work failed")
+
+        self.executor.submit(guarded)
 
 
 def failure(exc: CoachError, language: Language, kind: Kind) -> Message:

@@ -21,6 +21,7 @@ from slack_sdk.signature import SignatureVerifier
 from bot.config import Settings
 from bot.services.factory import Services, build_services
 from bot.slack.app import build_app, build_deps
+from bot.slack.priority import AckGate
 from bot.slack.server import BackgroundServer, SlackEndpoint, create_server
 from bot.slack.work import Deps
 from tests.fakes.slack_api import FakeSlack
@@ -161,15 +162,17 @@ def fake() -> Iterator[FakeSlack]:
 def running_app(fake: FakeSlack, services: Services) -> Iterator[Harness]:
     """The real app over HTTP on a free loopback port, its Web API pointed at `fake`."""
     settings = slack_settings(fake.api_url)
-    deps = build_deps(settings, services)
+    gate = AckGate()
+    deps = build_deps(settings, services, gate=gate)
     app = build_app(settings, deps)
-    server = BackgroundServer(create_server(SlackEndpoint(app, SECRET), "127.0.0.1", 0, threads=4))
+    endpoint = SlackEndpoint(app, SECRET, gate)
+    server = BackgroundServer(create_server(endpoint, "127.0.0.1", 0, threads=4))
     server.start()
     try:
         yield Harness(server.port, fake, deps)
     finally:
         server.stop()
-        app.listener_runner.listener_executor.shutdown(wait=True)
+        deps.executor.shutdown(wait=True)
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """Bolt listeners, one module per kind of request; each exposes register(app, deps).
 
-Every listener is split Bolt's lazy way: a fast `ack` part that answers Slack at once (no LLM
-or Slack call, except views.open, whose trigger_id expires in 3 seconds) and a lazy part that
-does the work on the listener executor.
+Every listener runs in the thread serving the request: it parses the payload into a typed
+input, acks (no LLM or Slack call before that, except views.open, whose trigger_id expires
+in 3 seconds) and hands the slow half to `deps.later`, which runs it on the executor.
 """

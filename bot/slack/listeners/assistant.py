@@ -18,27 +18,20 @@ from bot.slack.work import Deps, check, replying_on_failure
 log = logging.getLogger(__name__)
 
 
-def _noop() -> None:
-    """Bolt acks events itself."""
-
-
 def register(app: App, deps: Deps) -> None:
+    @app.event("assistant_thread_started")
     def thread_started(event: dict[str, Any], client: WebClient) -> None:
         thread = event.get("assistant_thread") or {}
         channel, user = thread.get("channel_id"), thread.get("user_id")
-        if not isinstance(channel, str) or not isinstance(user, str):
-            return
-        _suggest(deps, client, channel, user, thread.get("thread_ts"))
+        if isinstance(channel, str) and isinstance(user, str):
+            thread_ts = thread.get("thread_ts")
+            deps.later(lambda: _suggest(deps, client, channel, user, thread_ts))
 
+    @app.event("app_home_opened", matchers=[lambda event: event.get("tab") == "messages"])
     def messages_tab(event: dict[str, Any], client: WebClient) -> None:
         channel, user = event.get("channel"), event.get("user")
-        if event.get("tab") == "messages" and isinstance(channel, str) and isinstance(user, str):
-            _suggest(deps, client, channel, user, None)
-
-    app.event("assistant_thread_started")(ack=_noop, lazy=[thread_started])
-    app.event({"type": "app_home_opened"}, matchers=[lambda event: event.get("tab") == "messages"])(
-        ack=_noop, lazy=[messages_tab]
-    )
+        if isinstance(channel, str) and isinstance(user, str):
+            deps.later(lambda: _suggest(deps, client, channel, user, None))
 
 
 def _suggest(deps: Deps, client: WebClient, channel: str, user: str, thread_ts: str | None) -> None:

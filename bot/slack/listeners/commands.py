@@ -20,42 +20,35 @@ TRIGGER_TIMEOUT = 2
 
 
 def register(app: App, deps: Deps) -> None:
-    def acknowledge(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        try:
-            command = parse_command(body)
-        except PayloadError:
-            ack()
-            return
-        ack()
-        if command.subcommand == "check" and not command.argument and command.trigger_id:
-            _open_modal(deps, client, command)
-
-    def work(body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+    @app.command("/coach")
+    def coach(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         try:
             command = parse_command(body)
         except PayloadError as exc:
             log.warning("ignored a malformed /coach request: %s", exc)
+            ack()
             return
-
-        def post(message: Message) -> None:
-            respond(response_type="ephemeral", replace_original=False, **message.as_kwargs())
-
-        with replying_on_failure(post, deps.locales.cached(command.who.user)):
-            message = _run(deps, client, command)
-            if message is not None:
-                post(message)
-
-    app.command("/coach")(ack=acknowledge, lazy=[work])
+        ack()
+        if command.subcommand == "check" and not command.argument:
+            _open_modal(deps, client, command)
+            return
+        deps.later(lambda: _work(deps, client, respond, command))
 
 
-def _run(deps: Deps, client: WebClient, command: Command) -> Message | None:
+def _work(deps: Deps, client: WebClient, respond: Respond, command: Command) -> None:
+    def post(message: Message) -> None:
+        respond(response_type="ephemeral", replace_original=False, **message.as_kwargs())
+
+    with replying_on_failure(post, deps.locales.cached(command.who.user)):
+        post(_run(deps, client, command))
+
+
+def _run(deps: Deps, client: WebClient, command: Command) -> Message:
     match command.subcommand:
         case "ask":
             return ask(deps, client, command.who, command.argument)
-        case "check" if command.argument:
-            return check(deps, client, command.who, command.argument)
         case "check":
-            return None  # the modal is open; its submission does the check
+            return check(deps, client, command.who, command.argument)
         case "traps":
             return traps_message(deps.knowledge, deps.locales.language(client, command.who.user))
     language = deps.locales.language(client, command.who.user)
@@ -63,8 +56,10 @@ def _run(deps: Deps, client: WebClient, command: Command) -> Message | None:
 
 
 def _open_modal(deps: Deps, client: WebClient, command: Command) -> None:
-    # The one Slack call on the ack path: a trigger_id is valid for 3 seconds only. The
-    # language is what is already cached (users.info would be a second call).
+    # The one Slack call before the ack goes out: a trigger_id is valid for 3 seconds only.
+    # The language is what is already cached (users.info would be a second call).
+    if not command.trigger_id:
+        return
     metadata = {"channel": command.channel, "response_url": command.response_url}
     view = check_modal(deps.locales.cached(command.who.user), metadata)
     try:

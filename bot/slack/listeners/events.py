@@ -24,17 +24,16 @@ log = logging.getLogger(__name__)
 _PERSON_SUBTYPES = {None, "thread_broadcast", "file_share"}
 
 
-def _noop() -> None:
-    """Bolt acks events itself; there is nothing to do before that."""
-
-
 def register(app: App, deps: Deps) -> None:
+    @app.event("app_mention")
     def mention(
         body: dict[str, Any], client: WebClient, context: BoltContext, request: BoltRequest
     ) -> None:
         _log_retry(request)
-        _handle(deps, client, body, context.bot_user_id)
+        bot = context.bot_user_id
+        deps.later(lambda: _handle(deps, client, body, bot))
 
+    @app.event("message")
     def message(
         body: dict[str, Any], client: WebClient, context: BoltContext, request: BoltRequest
     ) -> None:
@@ -44,26 +43,25 @@ def register(app: App, deps: Deps) -> None:
         if event.get("channel_type") != "im" and not mentions_bot(event, context.bot_user_id):
             return  # only messages addressed to the coach
         _log_retry(request)
-        _handle(deps, client, body, context.bot_user_id)
+        bot = context.bot_user_id
+        deps.later(lambda: _handle(deps, client, body, bot))
 
+    @app.event("app_home_opened", matchers=[lambda event: event.get("tab", "home") == "home"])
     def home(event: dict[str, Any], client: WebClient) -> None:
-        if not isinstance(event.get("user"), str):
-            return
-        language = deps.locales.language(client, event["user"])
-        with replying_on_failure(lambda _: None, language):
-            client.views_publish(user_id=event["user"], view=home_view(deps.knowledge, language))
+        if isinstance(event.get("user"), str):
+            deps.later(lambda: _publish_home(deps, client, event["user"]))
 
+    @app.event("app_uninstalled")
+    @app.event("tokens_revoked")
     def uninstalled(event: dict[str, Any]) -> None:
         log.info("the app lost its tokens (%s); forgetting cached user data", event.get("type"))
         deps.locales.forget_all()
 
-    app.event("app_mention")(ack=_noop, lazy=[mention])
-    app.event("message")(ack=_noop, lazy=[message])
-    app.event("app_home_opened", matchers=[lambda event: event.get("tab", "home") == "home"])(
-        ack=_noop, lazy=[home]
-    )
-    app.event("app_uninstalled")(ack=_noop, lazy=[uninstalled])
-    app.event("tokens_revoked")(ack=_noop, lazy=[uninstalled])
+
+def _publish_home(deps: Deps, client: WebClient, user: str) -> None:
+    language = deps.locales.language(client, user)
+    with replying_on_failure(lambda _: None, language):
+        client.views_publish(user_id=user, view=home_view(deps.knowledge, language))
 
 
 def _handle(

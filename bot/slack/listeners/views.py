@@ -18,10 +18,12 @@ log = logging.getLogger(__name__)
 
 
 def register(app: App, deps: Deps) -> None:
-    def acknowledge(ack: Ack, body: dict[str, Any]) -> None:
+    @app.view(CHECK_MODAL)
+    def submitted(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         try:
             submission = parse_submission(body, DRAFT_BLOCK, DRAFT_ACTION)
-        except PayloadError:
+        except PayloadError as exc:
+            log.warning("ignored a malformed modal submission: %s", exc)
             ack()
             return
         if not submission.draft.strip():
@@ -30,23 +32,15 @@ def register(app: App, deps: Deps) -> None:
             ack(response_action="errors", errors={DRAFT_BLOCK: text("modal_empty", language)})
             return
         ack()
+        deps.later(lambda: _work(deps, client, submission))
 
-    def work(body: dict[str, Any], client: WebClient) -> None:
-        try:
-            submission = parse_submission(body, DRAFT_BLOCK, DRAFT_ACTION)
-        except PayloadError as exc:
-            log.warning("ignored a malformed modal submission: %s", exc)
-            return
-        if not submission.draft.strip():
-            return
 
-        def post(message: Message) -> None:
-            _deliver(client, submission, message)
+def _work(deps: Deps, client: WebClient, submission: ModalSubmission) -> None:
+    def post(message: Message) -> None:
+        _deliver(client, submission, message)
 
-        with replying_on_failure(post, deps.locales.cached(submission.who.user)):
-            post(check(deps, client, submission.who, submission.draft))
-
-    app.view(CHECK_MODAL)(ack=acknowledge, lazy=[work])
+    with replying_on_failure(post, deps.locales.cached(submission.who.user)):
+        post(check(deps, client, submission.who, submission.draft))
 
 
 def _deliver(client: WebClient, submission: ModalSubmission, message: Message) -> None:

@@ -1,0 +1,48 @@
+"""The ack gate: slow work waits while requests are in flight, but never longer than max_wait."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from bot.slack.priority import AckGate, YieldingExecutor
+
+
+def test_idle_gate_lets_work_through() -> None:
+    gate = AckGate(max_wait=5, quiet=0.0)
+    started = time.monotonic()
+    gate.wait_quiet()
+    assert time.monotonic() - started < 5
+
+
+def test_work_waits_for_the_request_in_flight() -> None:
+    gate = AckGate(max_wait=30, quiet=0.01)
+    order: list[str] = []
+    release = threading.Event()
+
+    def request() -> None:
+        with gate.request():
+            order.append("request started")
+            release.wait(10)
+            order.append("request acked")
+
+    requester = threading.Thread(target=request)
+    requester.start()
+    while not order:
+        time.sleep(0.001)
+    with YieldingExecutor(gate, 1) as executor:
+        done = executor.submit(lambda: order.append("work"))
+        time.sleep(0.05)
+        assert not done.done()
+        release.set()
+        done.result(timeout=10)
+    requester.join()
+    assert order == ["request started", "request acked", "work"]
+
+
+def test_a_busy_gate_holds_work_back_at_most_max_wait() -> None:
+    gate = AckGate(max_wait=0.1, quiet=0.01)
+    with gate.request():
+        started = time.monotonic()
+        gate.wait_quiet()
+        assert time.monotonic() - started >= 0.1
