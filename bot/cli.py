@@ -245,7 +245,7 @@ def serve(
 ) -> None:
     """Run the Slack app in HTTP mode: POST /slack/events and GET /healthz on PORT."""
     # Imported here so that `coach check` never pays for loading Bolt.
-    from bot.slack.server import serve as serve_http  # noqa: PLC0415
+    from bot.slack.server import serve as serve_http
 
     _log_to_stderr()
     serve_http(_settings(), _services(), host)
@@ -254,14 +254,14 @@ def serve(
 @app.command()
 def socket() -> None:
     """Run the Slack app in Socket Mode (needs SLACK_APP_TOKEN; no public URL)."""
-    from bot.slack.socket_mode import run_socket_mode  # noqa: PLC0415
+    from bot.slack.socket_mode import run_socket_mode
 
     _log_to_stderr()
     run_socket_mode(_settings(), _services())
 
 
 def _log_to_stderr() -> None:
-    import logging  # noqa: PLC0415
+    import logging
 
     log_format = "%(asctime)s %(levelname)s %(name)s: %(message)s"
     logging.basicConfig(level=logging.INFO, format=log_format)
