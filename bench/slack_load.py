@@ -148,44 +148,48 @@ def requests(count: int, fake_url: str, first: int = 0) -> list[tuple[str, str]]
     return made
 
 
+def signed_post(
+    connection: http.client.HTTPConnection,
+    verifier: SignatureVerifier,
+    body: str,
+    content_type: str,
+) -> bool:
+    """One request as Slack sends it: signed now; True when acked with a 200."""
+    stamp = str(int(time.time()))
+    headers = {
+        "Content-Type": content_type,
+        "X-Slack-Request-Timestamp": stamp,
+        "X-Slack-Signature": str(verifier.generate_signature(timestamp=stamp, body=body)),
+    }
+    connection.request("POST", "/slack/events", body=body.encode(), headers=headers)
+    response = connection.getresponse()
+    response.read()
+    return response.status == 200
+
+
 def load(
     port: int, work: list[tuple[str, str]], concurrency: int
 ) -> tuple[list[float], float, int]:
     """Send everything over `concurrency` keep-alive connections; latencies, seconds, errors."""
     jobs: queue.SimpleQueue[tuple[str, str] | None] = queue.SimpleQueue()
-    for item in work:
+    for item in [*work, *[None] * concurrency]:
         jobs.put(item)
-    for _ in range(concurrency):
-        jobs.put(None)
     latencies: list[float] = []
-    errors = [0]
-    lock = threading.Lock()
+    errors: list[bool] = []
     verifier = SignatureVerifier(SECRET)
 
     def worker() -> None:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         while (item := jobs.get()) is not None:
-            body, content_type = item
-            stamp = str(int(time.time()))
-            headers = {
-                "Content-Type": content_type,
-                "X-Slack-Request-Timestamp": stamp,
-                "X-Slack-Signature": str(verifier.generate_signature(timestamp=stamp, body=body)),
-            }
             started = time.perf_counter()
             try:
-                connection.request("POST", "/slack/events", body=body.encode(), headers=headers)
-                response = connection.getresponse()
-                response.read()
-                ok = response.status == 200
+                ok = signed_post(connection, verifier, *item)
             except (OSError, http.client.HTTPException):
                 connection.close()
                 connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
                 ok = False
-            elapsed = time.perf_counter() - started
-            with lock:
-                latencies.append(elapsed)
-                errors[0] += not ok
+            latencies.append(time.perf_counter() - started)  # list.append is atomic
+            errors.append(not ok)
         connection.close()
 
     threads = [threading.Thread(target=worker) for _ in range(concurrency)]
@@ -194,7 +198,7 @@ def load(
         thread.start()
     for thread in threads:
         thread.join(TIME_LIMIT)
-    return latencies, time.perf_counter() - started, errors[0]
+    return latencies, time.perf_counter() - started, sum(errors)
 
 
 # -- orchestration ------------------------------------------------------------------------

@@ -39,9 +39,11 @@ _MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 _CHECK = re.compile(
     r"^\s*(?:(?:please|bitte|per\s+favore|pls)\s+)?"
     r"(?:check|review|prüf(?:e|en)?|überprüf(?:e|en)?|checke?|controll(?:a|are|ami)|verifica)"
-    r"(?:\s+(?:this|that|it|the\s+post|this\s+post|das|dies|diesen?(?:\s+post|\s+beitrag)?|"
-    r"den\s+beitrag|mal|questo|questa|il\s+post|quest[oa]\s+post))?"
-    r"(?:\s+(?:please|bitte|per\s+favore))?\s*(?:[:,.!\-–—]+|$)",
+    # Longer objects first: "this post" must not stop at "this".
+    r"(?:\s+(?:(?:this|that|the)\s+(?:post|draft|message)|diese[nm]?\s+(?:post|beitrag|entwurf)|"
+    r"den\s+(?:post|beitrag|entwurf)|quest[oa]\s+(?:post|bozza|messaggio)|il\s+post|"
+    r"this|that|it|das|dies|mal|questo|questa))?"
+    r"(?:\s+(?:please|bitte|per\s+favore))?(?:\s*[:,.!\-–—]+|\s+|$)",
     re.IGNORECASE,
 )
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{1,20}$")
