@@ -79,7 +79,8 @@ def role_coach(api_url: str) -> None:
         SLACK_API_URL=api_url,
     )
     _quiet_waitress()
-    server = create_server(endpoint_for(settings, build_services(settings)), "127.0.0.1", 0)
+    endpoint, _ = endpoint_for(settings, build_services(settings))
+    server = create_server(endpoint, "127.0.0.1", 0)
     print(server.effective_port, flush=True)
     server.run()
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import signal
 import threading
 from collections.abc import Iterable, Sequence
 from http import HTTPStatus
@@ -24,6 +25,7 @@ from bot.config import Settings
 from bot.services.factory import Services
 from bot.slack.app import SlackSetupError, build_app, build_deps
 from bot.slack.priority import AckGate
+from bot.slack.work import Deps
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIEnvironment
@@ -227,17 +229,30 @@ class BackgroundServer:
         server.task_dispatcher.shutdown()
 
 
-def endpoint_for(settings: Settings, services: Services) -> SlackEndpoint:
+def endpoint_for(settings: Settings, services: Services) -> tuple[SlackEndpoint, Deps]:
     if settings.slack_signing_secret is None:
         raise SlackSetupError(
             "SLACK_SIGNING_SECRET is not set; HTTP mode needs it to verify requests"
         )
     gate = AckGate()
-    app = build_app(settings, build_deps(settings, services, gate=gate))
-    return SlackEndpoint(app, settings.slack_signing_secret.get_secret_value(), gate)
+    deps = build_deps(settings, services, gate=gate)
+    app = build_app(settings, deps)
+    return SlackEndpoint(app, settings.slack_signing_secret.get_secret_value(), gate), deps
 
 
 def serve(settings: Settings, services: Services, host: str) -> None:
-    server = create_server(endpoint_for(settings, services), host, settings.port)
+    """Serve until SIGTERM or Ctrl-C, then finish the replies already acked."""
+    endpoint, deps = endpoint_for(settings, services)
+    server = create_server(endpoint, host, settings.port)
     log.info("serving Slack on http://%s:%s%s", host, server.effective_port, EVENTS_PATH)
-    server.run()
+    # waitress stops on KeyboardInterrupt; SIGTERM (docker stop, Kubernetes) should too.
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        server.run()
+    finally:
+        log.info("stopping: finishing the replies in progress")
+        deps.executor.shutdown(wait=True, cancel_futures=False)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt

@@ -75,9 +75,12 @@ def test_coach_serve_answers_a_signed_command(tmp_path: Path) -> None:
             (answer,) = fake.wait_for("response_url", timeout=30)
             assert answer["response_type"] == "ephemeral" and "Source" in answer.all_text()
             assert fake.calls("auth.test")[0].headers["authorization"] == "Bearer xoxb-cli-test"
-        finally:
             process.send_signal(signal.SIGTERM)
-            process.wait(timeout=10)
+            assert process.wait(timeout=20) == 0, "SIGTERM stops it cleanly"
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait(timeout=10)
             if process.stderr:
                 process.stderr.close()
 
