@@ -1,7 +1,8 @@
 """Events: mentions (in channels and threads), messages, App Home, uninstalls.
 
-Events are acked by Bolt before anything else runs; Slack re-delivers those it thinks were
-lost and may send one message twice (app_mention and message), so replies go through `once`.
+Bolt acks an event as soon as its listener returns, and these only hand work to the executor.
+Slack re-delivers events it thinks were lost and may send one message twice (app_mention and
+message), so replies go through `once`.
 """
 
 from __future__ import annotations
