@@ -93,7 +93,14 @@ def fingerprint(root: Path = TRAINING, knowledge: Path | None = None) -> str:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     here = Path(__file__).resolve().parent
-    for module in ("train.py", "features.py", "concepts.py", "text.py", "linear.py"):
+    for module in (
+        "train.py",
+        "features.py",
+        "concepts.py",
+        "concepts.yaml",
+        "text.py",
+        "linear.py",
+    ):
         digest.update((here / module).read_bytes())
     return digest.hexdigest()[:16]
 

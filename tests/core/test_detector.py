@@ -160,3 +160,17 @@ def test_any_text_gives_valid_offsets(engine: OfflineEngine, text: str) -> None:
     for finding in engine.review(text).findings:
         assert 0 <= finding.start < finding.end <= len(text)
         assert text[finding.start : finding.end] == finding.evidence
+
+
+def test_lexicon_without_a_language_is_a_clear_error(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from bot import concepts
+
+    bad = tmp_path / "concepts.yaml"
+    bad.write_text("NEG:\n  en: no, not\n  de: kein\n", "utf-8")
+    monkeypatch.setattr(concepts, "LEXICON_FILE", bad)
+    concepts._lexicon.cache_clear()
+    try:
+        with pytest.raises(concepts.LexiconError, match="concept NEG has no entries for it"):
+            concepts._lexicon()
+    finally:
+        concepts._lexicon.cache_clear()
