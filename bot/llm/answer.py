@@ -9,17 +9,18 @@ from bot.llm.budget import TokenCounter
 from bot.llm.client import ChatClient, ChatRequest, Deadline
 from bot.llm.errors import LLMBudgetError, LLMGroundingError, LLMOutputError
 from bot.llm.grounding import ground_citations
-from bot.llm.limits import MESSAGE_OVERHEAD_TOKENS, MIN_USER_TOKENS, Limits
-from bot.llm.material import LANGUAGE_NAMES, answer_ranking, fence, knowledge_text
+from bot.llm.limits import MIN_USER_TOKENS, Limits
+from bot.llm.material import LANGUAGE_NAMES, answer_ranking, fence
 from bot.llm.notes import note
 from bot.llm.parsing import FieldFollower, parse_reply
 from bot.llm.safety import defuse, settled
 from bot.llm.schemas import GroundedAnswer
-from bot.models import LANGUAGES, Answer, Language
+from bot.llm.task import PromptedTask
+from bot.models import Answer, Language
 from bot.prompts import Prompt
 
 
-class LLMAnswerer:
+class LLMAnswerer(PromptedTask):
     def __init__(
         self,
         client: ChatClient,
@@ -30,21 +31,11 @@ class LLMAnswerer:
         limits: Limits,
         not_covered: Callable[[Language], str],
     ) -> None:
-        self.client = client
-        self.prompt = prompt
-        self.knowledge = knowledge
-        self.counter = counter
-        self.limits = limits
+        super().__init__(client, prompt=prompt, knowledge=knowledge, counter=counter, limits=limits)
         self.not_covered = not_covered
-        self.system = {
-            lang: prompt.system.render(knowledge=knowledge_text(knowledge, lang))
-            for lang in LANGUAGES
-        }
-        self._system_tokens = {lang: counter.count(text) for lang, text in self.system.items()}
 
     def fixed_tokens(self, language: Language, ranking: str = "none") -> int:
-        user = self._user(language, ranking, fence(""))
-        return self._system_tokens[language] + self.counter.count(user) + MESSAGE_OVERHEAD_TOKENS
+        return self._fixed(language, self._user(language, ranking, fence("")))
 
     def answer(self, question: str, offline: Answer) -> Answer:
         """The model's answer; raises `LLMError` when it gives nothing usable."""

@@ -2,46 +2,22 @@
 
 from __future__ import annotations
 
-from bot.knowledge import KnowledgeBase
-from bot.llm.budget import TokenCounter
-from bot.llm.client import ChatClient, ChatRequest, Deadline
+from bot.llm.client import ChatRequest, Deadline
 from bot.llm.errors import LLMBudgetError, LLMGroundingError
 from bot.llm.grounding import ground_findings, merge
-from bot.llm.limits import MESSAGE_OVERHEAD_TOKENS, MIN_USER_TOKENS, Limits
-from bot.llm.material import LANGUAGE_NAMES, fence, knowledge_text, review_hints
+from bot.llm.limits import MIN_USER_TOKENS
+from bot.llm.material import LANGUAGE_NAMES, fence, review_hints
 from bot.llm.notes import note
 from bot.llm.parsing import parse_reply
 from bot.llm.schemas import DraftReview
-from bot.models import LANGUAGES, Language, Review
-from bot.prompts import Prompt
+from bot.llm.task import PromptedTask
+from bot.models import Language, Review
 
 
-class LLMReviewer:
-    def __init__(
-        self,
-        client: ChatClient,
-        *,
-        prompt: Prompt,
-        knowledge: KnowledgeBase,
-        counter: TokenCounter,
-        limits: Limits,
-    ) -> None:
-        self.client = client
-        self.prompt = prompt
-        self.knowledge = knowledge
-        self.counter = counter
-        self.limits = limits
-        # The system part depends only on the language: render it once, count it once.
-        self.system = {
-            lang: prompt.system.render(knowledge=knowledge_text(knowledge, lang))
-            for lang in LANGUAGES
-        }
-        self._system_tokens = {lang: counter.count(text) for lang, text in self.system.items()}
-
+class LLMReviewer(PromptedTask):
     def fixed_tokens(self, language: Language, hints: str = "- none") -> int:
         """Tokens of everything but the draft itself."""
-        user = self._user(language, hints, fence(""))
-        return self._system_tokens[language] + self.counter.count(user) + MESSAGE_OVERHEAD_TOKENS
+        return self._fixed(language, self._user(language, hints, fence("")))
 
     def review(self, text: str, offline: Review) -> Review:
         """The model's review of `text`; `offline` gives the language, hints and the safety net.
