@@ -124,12 +124,17 @@ def render_eval(console: Console, report: dict[str, Any]) -> None:
 
 
 class BatchProgress:
-    """A progress bar on stderr for long batches; silent when stderr is not a terminal."""
+    """Progress on stderr for long batches: a bar on a terminal, a line per tenth in a log."""
 
     _MIN_ITEMS = 50
+    _MIN_LOGGED = 1000
 
     def __init__(self, total: int) -> None:
         self._progress: Progress | None = None
+        self._total, self._done = total, 0
+        self._log_every = (
+            total // 10 if total >= self._MIN_LOGGED and not sys.stderr.isatty() else 0
+        )
         if total >= self._MIN_ITEMS and sys.stderr.isatty():
             self._progress = Progress(
                 TextColumn("checking"),
@@ -147,8 +152,11 @@ class BatchProgress:
         return self
 
     def advance(self) -> None:
+        self._done += 1
         if self._progress:
             self._progress.advance(self._task)
+        elif self._log_every and self._done % self._log_every == 0:
+            print(f"coach: {self._done}/{self._total} lines", file=sys.stderr, flush=True)
 
     def __exit__(
         self,

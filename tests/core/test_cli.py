@@ -204,3 +204,19 @@ def test_eval_on_a_small_labelled_set(tmp_path: Path) -> None:
     assert report["questions"]["all"]["top1_acc"] == 1.0
     text = coach("eval", "--drafts", str(drafts), "--questions", str(questions))
     assert "macro-F1" in text.stdout and "top-1" in text.stdout
+
+
+def test_long_batch_reports_progress_on_stderr(tmp_path: Path) -> None:
+    source = tmp_path / "many.jsonl"
+    source.write_text(
+        "".join(
+            json.dumps({"id": str(i), "text": f"Post number {i} is ready."}) + "\n"
+            for i in range(1000)
+        ),
+        "utf-8",
+    )
+    result = coach("check", "--jsonl", str(source))
+    assert result.returncode == 0
+    assert len(result.stdout.splitlines()) == 1000
+    progress = [line for line in result.stderr.splitlines() if line.startswith("coach: ")]
+    assert progress[0] == "coach: 100/1000 lines" and progress[-1] == "coach: 1000/1000 lines"
