@@ -9,10 +9,11 @@ README and .env.example.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, ValidationError
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.errors import CoachError
@@ -79,7 +80,9 @@ class Settings(BaseSettings):
     slack_api_url: str = Field(
         "https://slack.com/api/", alias="SLACK_API_URL", description="Slack Web API base URL."
     )
-    port: int = Field(3000, alias="PORT", ge=1, le=65535)
+    port: int = Field(
+        3000, alias="PORT", ge=1, le=65535, description="the HTTP port, a number from 1 to 65535."
+    )
     workers: int = Field(
         16,
         alias="COACH_WORKERS",
@@ -88,6 +91,37 @@ class Settings(BaseSettings):
         description="Threads running slow listener work (LLM calls) after the ack.",
     )
 
+    # -- operations ----------------------------------------------------------------------------
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        "INFO",
+        alias="COACH_LOG_LEVEL",
+        description="DEBUG, INFO, WARNING or ERROR (libraries stay at INFO or above).",
+    )
+    log_format: Literal["auto", "json", "text"] = Field(
+        "auto",
+        alias="COACH_LOG_FORMAT",
+        description="json, text, or auto: text in a terminal, JSON otherwise.",
+    )
+    rate_user_per_hour: int = Field(
+        30,
+        alias="COACH_RATE_USER_PER_HOUR",
+        ge=0,
+        le=100_000,
+        description="LLM-backed requests per user per hour; 0 means no limit.",
+    )
+    rate_workspace_per_hour: int = Field(
+        300,
+        alias="COACH_RATE_WORKSPACE_PER_HOUR",
+        ge=0,
+        le=1_000_000,
+        description="LLM-backed requests per workspace per hour; 0 means no limit.",
+    )
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
     @property
     def llm_configured(self) -> bool:
         if self.engine == "offline":
@@ -95,16 +129,38 @@ class Settings(BaseSettings):
         return self.openai_api_key is not None or self.openai_base_url is not None
 
 
+# Docker and Kubernetes mount secrets as files here; a file named like the setting
+# (e.g. /run/secrets/SLACK_BOT_TOKEN) is read when the environment does not set it.
+DEFAULT_SECRETS_DIR = "/run/secrets"
+
+
+def secrets_dir() -> Path | None:
+    folder = Path(os.environ.get("COACH_SECRETS_DIR") or DEFAULT_SECRETS_DIR)
+    return folder if folder.is_dir() else None
+
+
 def load_settings(**overrides: object) -> Settings:
-    """Read the settings; a bad value becomes one message that names the setting."""
+    """Read the settings; a bad value becomes one message that names the setting and the fix."""
+    folder = secrets_dir()
+    extra: dict[str, object] = {"_secrets_dir": folder} if folder else {}
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        return Settings(**extra, **overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
-        first = exc.errors()[0]
-        name = str(first["loc"][0]) if first["loc"] else "settings"
-        field = Settings.model_fields.get(name)
-        env = field.alias if field and field.alias else name
-        raise SettingsError(
-            f"setting {env} is invalid: {first['msg']} (got {first.get('input')!r}); "
-            f"fix it in the environment or .env"
-        ) from exc
+        raise SettingsError(_explain(exc)) from exc
+
+
+def _explain(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    name = str(first["loc"][0]) if first["loc"] else "settings"
+    # The location is the field's name or its alias (environment name), depending on the source.
+    field = Settings.model_fields.get(name) or next(
+        (f for f in Settings.model_fields.values() if f.alias == name), None
+    )
+    env = field.alias if field and field.alias else name
+    secret = field is not None and field.annotation in (SecretStr, SecretStr | None)
+    got = "" if secret else f" (got {first.get('input')!r})"  # never echo a secret
+    hint = f" Expected: {field.description}" if field and field.description else ""
+    return (
+        f"setting {env} is invalid: {first['msg']}{got}.{hint} "
+        f"Fix it in the environment, .env or the secrets folder."
+    )

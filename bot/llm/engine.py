@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.config import Settings, SettingsError
 from bot.engine import OfflineEngine
@@ -14,6 +15,9 @@ from bot.llm.openai_compat import OpenAICompatibleClient
 from bot.llm.review import LLMReviewer
 from bot.models import LANGUAGES
 from bot.prompts import Prompts, load_prompts
+
+if TYPE_CHECKING:
+    from bot.observability.metrics import Metrics
 
 # Room kept for the offline hints (up to five findings with a short quote each).
 _HINT_TOKENS = 5 * 70
@@ -34,9 +38,10 @@ class LLMEngine:
         client: ChatClient | None = None,
         prompts: Prompts | None = None,
         counter: TokenCounter | None = None,
+        metrics: Metrics | None = None,
     ) -> LLMEngine:
         """Wire the engine; bad prompts or a too-small token budget stop start-up here."""
-        client = client or OpenAICompatibleClient.from_settings(settings)
+        client = client or OpenAICompatibleClient.from_settings(settings, metrics=metrics)
         prompts = prompts or load_prompts()
         counter = counter or TokenCounter.load()
         limits = Limits.from_settings(settings)

@@ -11,8 +11,8 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Iterator
-from typing import Any, Literal
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any, Literal
 
 import openai
 from openai import OpenAI
@@ -23,6 +23,9 @@ from bot.llm.client import ChatRequest, Deadline
 from bot.llm.errors import LLMError, LLMOutputError, LLMRejectedError, LLMUnavailableError
 from bot.llm.retry import Backoff, call_with_retries, is_transient
 from bot.llm.schemas import strict_schema
+
+if TYPE_CHECKING:
+    from bot.observability.metrics import Metrics
 
 log = logging.getLogger(__name__)
 Format = Literal["json_schema", "json_object"]
@@ -47,8 +50,10 @@ class OpenAICompatibleClient:
         api_key: str | None = None,
         timeout: float = 20.0,
         backoff: Backoff | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self._model = model
+        self._metrics = metrics
         self._timeout = timeout
         self._backoff = backoff or Backoff()
         # Explicit key and URL so the client never falls back to reading the environment itself.
@@ -63,7 +68,7 @@ class OpenAICompatibleClient:
 
     @classmethod
     def from_settings(
-        cls, settings: Settings, backoff: Backoff | None = None
+        cls, settings: Settings, backoff: Backoff | None = None, metrics: Metrics | None = None
     ) -> OpenAICompatibleClient:
         key = settings.openai_api_key
         return cls(
@@ -72,6 +77,7 @@ class OpenAICompatibleClient:
             api_key=key.get_secret_value() if key else None,
             timeout=settings.llm_timeout,
             backoff=backoff,
+            metrics=metrics,
         )
 
     @property
@@ -80,11 +86,39 @@ class OpenAICompatibleClient:
 
     def complete(self, request: ChatRequest, deadline: Deadline) -> str:
         started = time.monotonic()
+        try:
+            content = self._complete(request, deadline, started)
+        except LLMError as exc:
+            self._observe(request, exc.reason, started)
+            raise
+        self._observe(request, "ok", started)
+        return content
+
+    def stream(self, request: ChatRequest, deadline: Deadline) -> Iterator[str]:
+        started = time.monotonic()
+        try:
+            yield from self._stream(request, deadline, started)
+        except LLMError as exc:
+            self._observe(request, exc.reason, started)
+            raise
+        self._observe(request, "ok", started)
+
+    def _retried(self, request: ChatRequest) -> Callable[[], None] | None:
+        metrics = self._metrics
+        if metrics is None:
+            return None
+        return lambda: metrics.llm_retry(request.task)
+
+    def _observe(self, request: ChatRequest, outcome: str, started: float) -> None:
+        if self._metrics is not None:
+            self._metrics.llm_request(request.task, outcome, time.monotonic() - started)
+
+    def _complete(self, request: ChatRequest, deadline: Deadline, started: float) -> str:
         response, mode = self._negotiate(request, deadline, stream=False)
         if not isinstance(response, ChatCompletion):  # e.g. an HTML error page from a proxy
             log.warning("llm %s reply was not a chat completion", request.task)
             raise LLMOutputError("the server did not answer with a chat completion")
-        _log_usage(request, mode, response.usage, started)
+        self._log_usage(request, mode, response.usage, started)
         choice = response.choices[0] if response.choices else None
         if choice is None or not choice.message.content:
             raise LLMOutputError("the reply had no content")
@@ -92,8 +126,7 @@ class OpenAICompatibleClient:
             log.warning("llm %s reply hit max_tokens=%d", request.task, request.max_tokens)
         return str(choice.message.content)
 
-    def stream(self, request: ChatRequest, deadline: Deadline) -> Iterator[str]:
-        started = time.monotonic()
+    def _stream(self, request: ChatRequest, deadline: Deadline, started: float) -> Iterator[str]:
         chunks, mode = self._negotiate(request, deadline, stream=True)
         usage = None
         try:
@@ -107,7 +140,21 @@ class OpenAICompatibleClient:
                             yield choice.delta.content
         except openai.OpenAIError as exc:
             raise _as_llm_error(exc, request) from exc
-        _log_usage(request, mode, usage, started)
+        self._log_usage(request, mode, usage, started)
+
+    def _log_usage(self, request: ChatRequest, mode: Format, usage: Any, started: float) -> None:
+        prompt = getattr(usage, "prompt_tokens", None)
+        completion = getattr(usage, "completion_tokens", None)
+        log.info(
+            "llm %s ok: format=%s prompt_tokens=%s completion_tokens=%s seconds=%.2f",
+            request.task,
+            mode,
+            "?" if prompt is None else prompt,
+            "?" if completion is None else completion,
+            time.monotonic() - started,
+        )
+        if self._metrics is not None:
+            self._metrics.llm_tokens_used(request.task, prompt, completion)
 
     def _negotiate(self, request: ChatRequest, deadline: Deadline, *, stream: bool) -> Any:
         """Send; after a 400/422 that another format or token parameter may fix, try that.
@@ -162,7 +209,7 @@ class OpenAICompatibleClient:
             return create(**options)
 
         try:
-            return call_with_retries(attempt, deadline, self._backoff)
+            return call_with_retries(attempt, deadline, self._backoff, self._retried(request))
         except (openai.BadRequestError, openai.UnprocessableEntityError):
             raise  # _negotiate decides whether another format or parameter helps
         except openai.OpenAIError as exc:
@@ -215,14 +262,3 @@ def _summary(exc: openai.OpenAIError) -> str:
         detail = _KEYLIKE.sub("[redacted]", exc.message)[:200]
         return f"HTTP {exc.status_code}: {detail}"
     return type(exc).__name__ + (": timed out" if isinstance(exc, openai.APITimeoutError) else "")
-
-
-def _log_usage(request: ChatRequest, mode: Format, usage: Any, started: float) -> None:
-    log.info(
-        "llm %s ok: format=%s prompt_tokens=%s completion_tokens=%s seconds=%.2f",
-        request.task,
-        mode,
-        getattr(usage, "prompt_tokens", "?"),
-        getattr(usage, "completion_tokens", "?"),
-        time.monotonic() - started,
-    )

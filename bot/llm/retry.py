@@ -73,10 +73,16 @@ def retry_after(exc: BaseException | None) -> float | None:
     return None
 
 
-def call_with_retries(fn: Callable[[], T], deadline: Deadline, backoff: Backoff) -> T:
+def call_with_retries(
+    fn: Callable[[], T],
+    deadline: Deadline,
+    backoff: Backoff,
+    on_retry: Callable[[], None] | None = None,
+) -> T:
     """Run `fn`, retrying transient failures while the deadline leaves room for another try.
 
     Raises the last exception when giving up; the caller maps it to an `LLMError`.
+    `on_retry` is told of every retry (metrics).
     """
     # wait_exponential + wait_random rather than wait_exponential_jitter, whose arguments
     # changed between the tenacity versions we allow.
@@ -96,6 +102,8 @@ def call_with_retries(fn: Callable[[], T], deadline: Deadline, backoff: Backoff)
             _describe(exc),
             state.upcoming_sleep,
         )
+        if on_retry is not None:
+            on_retry()
 
     retrying = Retrying(
         retry=retry_if_exception(is_transient),

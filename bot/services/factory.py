@@ -9,10 +9,13 @@ from typing import TYPE_CHECKING
 from bot.config import Settings, SettingsError
 from bot.engine import OfflineEngine
 from bot.services.answer import AnswerService
+from bot.services.guard import LLMGuard
 from bot.services.review import ReviewService
 
 if TYPE_CHECKING:  # importing openai costs ~0.6 s: only when an LLM is configured
     from bot.llm.engine import LLMEngine
+    from bot.observability.metrics import Metrics
+    from bot.services.ratelimit import RateLimiter
 
 log = logging.getLogger(__name__)
 
@@ -24,15 +27,19 @@ class Services:
     review: ReviewService
     answer: AnswerService
     llm: LLMEngine | None = None
+    metrics: Metrics | None = None  # servers pass one; the CLI counts nothing
 
     @property
     def engine_name(self) -> str:
         return "llm" if self.llm else "offline"
 
 
-def build_services(settings: Settings, llm: LLMEngine | None = None) -> Services:
+def build_services(
+    settings: Settings, llm: LLMEngine | None = None, metrics: Metrics | None = None
+) -> Services:
     """The offline engine always loads (first pass and fallback); the LLM engine too when the
-    settings configure one. `llm` lets a caller pass a prepared engine (tests, other clients)."""
+    settings configure one. `llm` lets a caller pass a prepared engine (tests, other clients);
+    `metrics` is what servers expose at /metrics."""
     if settings.engine == "llm" and not settings.llm_configured:
         raise SettingsError(
             "setting COACH_ENGINE is 'llm' (or --llm was given), but no LLM is configured: "
@@ -42,14 +49,24 @@ def build_services(settings: Settings, llm: LLMEngine | None = None) -> Services
     if llm is None and settings.llm_configured:
         from bot.llm.engine import LLMEngine  # noqa: PLC0415 -- see the import note above
 
-        llm = LLMEngine.build(settings, engine)
+        llm = LLMEngine.build(settings, engine, metrics=metrics)
         log.info(
             "LLM engine: model %s at %s", settings.llm_model, settings.openai_base_url or "OpenAI"
         )
+    guard = LLMGuard(_limiter(settings) if llm else None, metrics)
     return Services(
         settings=settings,
         engine=engine,
-        review=ReviewService(engine, settings.max_chars, llm.reviewer if llm else None),
-        answer=AnswerService(engine, settings.max_chars, llm.answerer if llm else None),
+        review=ReviewService(engine, settings.max_chars, llm.reviewer if llm else None, guard),
+        answer=AnswerService(engine, settings.max_chars, llm.answerer if llm else None, guard),
         llm=llm,
+        metrics=metrics,
     )
+
+
+def _limiter(settings: Settings) -> RateLimiter | None:
+    if not (settings.rate_user_per_hour or settings.rate_workspace_per_hour):
+        return None
+    from bot.services.ratelimit import RateLimiter  # noqa: PLC0415 -- only with an LLM
+
+    return RateLimiter(settings.rate_user_per_hour, settings.rate_workspace_per_hour)

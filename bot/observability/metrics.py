@@ -1,0 +1,192 @@
+"""Prometheus metrics, served at GET /metrics by `coach serve`.
+
+One `Metrics` object is built at start-up and passed down (no import-time registry): the
+transports count requests and Slack API errors, the services count tasks, fallbacks, refused
+inputs and traps, the LLM client counts latency and tokens, and a logging handler counts
+warnings and errors per component. Label values come from short fixed sets, never from user
+input, so the number of series stays bounded.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    Info,
+    generate_latest,
+)
+
+from bot import __version__
+from bot.models import TRAP_NUMBERS
+
+# Slack wants an ack within 3 seconds; the buckets are dense below that.
+ACK_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0)
+LLM_BUCKETS = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 15.0, 30.0, 60.0)
+TASKS = ("ask", "check")
+DIGEST_OUTCOMES = ("posted", "failed")
+_LABEL = re.compile(r"^[A-Za-z0-9_.:-]{1,48}$")
+
+
+def _safe(value: str) -> str:
+    """Label values are ours, but a surprise must not create unbounded series."""
+    return value if _LABEL.match(value) else "other"
+
+
+class Metrics:
+    def __init__(self, registry: CollectorRegistry | None = None, engine: str = "offline") -> None:
+        self.registry = registry or CollectorRegistry()
+        r = self.registry
+        Info("coach_build", "Version and engine of this process.", registry=r).info(
+            {"version": __version__, "engine": engine}
+        )
+        self.requests = Counter(
+            "coach_requests",
+            "Slack requests by kind (command, app_mention, block_actions, …) and outcome "
+            "(ok, unauthorized, bad_request, too_large, unsupported_type, not_found, error).",
+            ["kind", "outcome"],
+            registry=r,
+        )
+        self.ack_seconds = Histogram(
+            "coach_ack_seconds",
+            "Seconds from a Slack request's arrival to its HTTP answer (the ack).",
+            ["kind"],
+            buckets=ACK_BUCKETS,
+            registry=r,
+        )
+        self.tasks = Counter(
+            "coach_tasks",
+            "Answers (ask) and reviews (check) given, by the engine that gave them.",
+            ["task", "engine"],
+            registry=r,
+        )
+        self.refused = Counter(
+            "coach_inputs_refused",
+            "Inputs refused with an explanation: empty or over the length limit.",
+            ["task", "reason"],
+            registry=r,
+        )
+        self.fallbacks = Counter(
+            "coach_fallbacks",
+            "LLM-path requests answered by the offline engine instead, by reason.",
+            ["task", "reason"],
+            registry=r,
+        )
+        self.rate_limited = Counter(
+            "coach_rate_limited",
+            "LLM-backed requests over the per-user or per-workspace limit.",
+            ["scope"],
+            registry=r,
+        )
+        self.traps = Counter(
+            "coach_traps_flagged",
+            "Traps flagged in reviews, by trap number (1-5).",
+            ["number"],
+            registry=r,
+        )
+        self.llm_seconds = Histogram(
+            "coach_llm_request_seconds",
+            "Seconds per LLM request (retries included), by task and outcome.",
+            ["task", "outcome"],
+            buckets=LLM_BUCKETS,
+            registry=r,
+        )
+        self.llm_tokens = Counter(
+            "coach_llm_tokens",
+            "Tokens the LLM server reported, by task and type (prompt, completion).",
+            ["task", "type"],
+            registry=r,
+        )
+        self.llm_retries = Counter(
+            "coach_llm_retries",
+            "LLM attempts that failed transiently and were retried.",
+            ["task"],
+            registry=r,
+        )
+        self.slack_api_errors = Counter(
+            "coach_slack_api_errors",
+            "Failed Slack Web API calls (each attempt), by method and reason.",
+            ["method", "reason"],
+            registry=r,
+        )
+        self.log_events = Counter(
+            "coach_log_events",
+            "Warnings and errors logged, by level and component (slack, llm, services, …).",
+            ["level", "component"],
+            registry=r,
+        )
+        self.digests = Counter(
+            "coach_digests",
+            "Weekly digests, by outcome (posted, failed).",
+            ["outcome"],
+            registry=r,
+        )
+        self.usage_pending = Gauge(
+            "coach_usage_events_pending",
+            "Usage events waiting to be written because the database was unavailable.",
+            registry=r,
+        )
+        self._zeroes()
+
+    def _zeroes(self) -> None:
+        # Series that exist from the start, so rate() and alerts work before the first event.
+        for number in TRAP_NUMBERS:
+            self.traps.labels(str(number))
+        for outcome in DIGEST_OUTCOMES:
+            self.digests.labels(outcome)
+        for task in TASKS:
+            for engine in ("offline", "llm"):
+                self.tasks.labels(task, engine)
+
+    # -- recording ----------------------------------------------------------------------------
+    def request(self, kind: str, outcome: str, seconds: float) -> None:
+        kind = _safe(kind)
+        self.requests.labels(kind, _safe(outcome)).inc()
+        self.ack_seconds.labels(kind).observe(seconds)
+
+    def task(self, task: str, engine: str) -> None:
+        self.tasks.labels(_safe(task), _safe(engine)).inc()
+
+    def refused_input(self, task: str, reason: str) -> None:
+        self.refused.labels(_safe(task), _safe(reason)).inc()
+
+    def fallback(self, task: str, reason: str) -> None:
+        self.fallbacks.labels(_safe(task), _safe(reason)).inc()
+
+    def limited(self, scope: str) -> None:
+        self.rate_limited.labels(_safe(scope)).inc()
+
+    def flagged(self, numbers: Iterable[int]) -> None:
+        for number in numbers:
+            self.traps.labels(str(number)).inc()
+
+    def llm_request(self, task: str, outcome: str, seconds: float) -> None:
+        self.llm_seconds.labels(_safe(task), _safe(outcome)).observe(seconds)
+
+    def llm_tokens_used(self, task: str, prompt: object, completion: object) -> None:
+        """Token counts as the server reported them (some servers report none)."""
+        for kind, count in (("prompt", prompt), ("completion", completion)):
+            if isinstance(count, int) and count > 0:
+                self.llm_tokens.labels(_safe(task), kind).inc(count)
+
+    def llm_retry(self, task: str) -> None:
+        self.llm_retries.labels(_safe(task)).inc()
+
+    def slack_api_error(self, method: str, reason: str) -> None:
+        self.slack_api_errors.labels(_safe(method), _safe(reason)).inc()
+
+    def log_message(self, level: str, component: str) -> None:
+        self.log_events.labels(_safe(level), _safe(component)).inc()
+
+    def digest(self, outcome: str) -> None:
+        self.digests.labels(_safe(outcome)).inc()
+
+    # -- exposition ---------------------------------------------------------------------------
+    def render(self) -> tuple[bytes, str]:
+        """The text exposition format and its content type."""
+        return generate_latest(self.registry), CONTENT_TYPE_LATEST

@@ -1,0 +1,97 @@
+"""Per-user and per-workspace limits for LLM-backed requests.
+
+Over a limit, the request is not refused: the offline engine answers it (it costs no tokens
+and a few milliseconds) with a short note in the reply's language saying when the AI is back.
+People keep getting useful, grounded replies; only the spending stops. Inputs over the length
+limit are refused separately (`InputTooLong`), before any of this.
+
+Windows are moving (the last hour, not the clock hour), counted by the `limits` library in this
+process's memory: with several replicas each one counts its own share, so the limit a person
+meets is at most replicas × the setting.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+from typing import Literal
+
+from limits import RateLimitItem, RateLimitItemPerHour
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
+
+from bot.models import Language
+
+Scope = Literal["user", "workspace"]
+
+NOTES: dict[Scope, dict[Language, str]] = {
+    "user": {
+        "en": "You have asked the AI coach a lot this hour, so this reply comes from the offline "
+        "coach. The AI is back for you in about {minutes} min.",
+        "de": "Sie haben den KI-Coach in dieser Stunde schon oft gefragt, daher kommt diese "
+        "Antwort vom Offline-Coach. Die KI ist in etwa {minutes} Min. wieder für Sie da.",
+        "it": "Avete già consultato molto il coach IA in quest'ora, quindi questa risposta viene "
+        "dal coach offline. L'IA torna disponibile per voi tra circa {minutes} min.",
+    },
+    "workspace": {
+        "en": "Your workspace has asked the AI coach a lot this hour, so this reply comes from "
+        "the offline coach. The AI is back in about {minutes} min.",
+        "de": "Ihr Workspace hat den KI-Coach in dieser Stunde schon oft gefragt, daher kommt "
+        "diese Antwort vom Offline-Coach. Die KI ist in etwa {minutes} Min. wieder da.",
+        "it": "Il vostro workspace ha consultato molto il coach IA in quest'ora, quindi questa "
+        "risposta viene dal coach offline. L'IA torna disponibile tra circa {minutes} min.",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who asked, as opaque keys from the transport (e.g. "slack:T1:U2" and "slack:T1")."""
+
+    user: str
+    workspace: str
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    scope: Scope | None = None  # which limit was reached
+    retry_after: float = 0.0  # seconds until one more request fits
+
+    def note(self, language: Language) -> str:
+        if self.scope is None:
+            raise ValueError("an allowed request has no note")
+        minutes = max(1, math.ceil(self.retry_after / 60))
+        return NOTES[self.scope][language].format(minutes=minutes)
+
+
+class RateLimiter:
+    """`acquire` takes one request from both the user's and the workspace's hourly budget."""
+
+    def __init__(self, per_user: int, per_workspace: int) -> None:
+        self._limiter = MovingWindowRateLimiter(MemoryStorage())
+        self._limits: dict[Scope, RateLimitItem | None] = {
+            "user": RateLimitItemPerHour(per_user) if per_user > 0 else None,
+            "workspace": RateLimitItemPerHour(per_workspace) if per_workspace > 0 else None,
+        }
+
+    @property
+    def active(self) -> bool:
+        return any(self._limits.values())
+
+    def acquire(self, caller: Caller) -> Decision:
+        keys: dict[Scope, str] = {"user": caller.user, "workspace": caller.workspace}
+        # Test both before taking from either, so a request refused by the workspace limit
+        # does not also use up the user's budget.
+        for scope, item in self._limits.items():
+            if item is not None and not self._limiter.test(item, scope, keys[scope]):
+                return Decision(False, scope, self._retry_after(item, scope, keys[scope]))
+        for scope, item in self._limits.items():
+            if item is not None:
+                self._limiter.hit(item, scope, keys[scope])
+        return Decision(True)
+
+    def _retry_after(self, item: RateLimitItem, scope: Scope, key: str) -> float:
+        stats = self._limiter.get_window_stats(item, scope, key)
+        return max(0.0, stats.reset_time - time.time())
