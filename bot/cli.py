@@ -243,12 +243,11 @@ def serve(
         str, typer.Option(help="Interface to listen on (the port is PORT).")
     ] = "0.0.0.0",  # noqa: S104 - a server in a container must listen beyond loopback
 ) -> None:
-    """Run the Slack app in HTTP mode: POST /slack/events and GET /healthz on PORT."""
+    """Run the Slack app in HTTP mode: POST /slack/events, GET /healthz and /metrics on PORT."""
     # Imported here so that `coach check` never pays for loading Bolt.
     from bot.slack.server import serve as serve_http
 
-    _log_to_stderr()
-    serve_http(_settings(), _services(), host)
+    serve_http(_settings(), _server_services(), host)
 
 
 @app.command()
@@ -256,15 +255,19 @@ def socket() -> None:
     """Run the Slack app in Socket Mode (needs SLACK_APP_TOKEN; no public URL)."""
     from bot.slack.socket_mode import run_socket_mode
 
-    _log_to_stderr()
-    run_socket_mode(_settings(), _services())
+    run_socket_mode(_settings(), _server_services())
 
 
-def _log_to_stderr() -> None:
-    import logging
+def _server_services() -> Services:
+    """Servers log structured lines (COACH_LOG_FORMAT, COACH_LOG_LEVEL) and count what they
+    do for GET /metrics; `coach check` does neither and never pays for importing them."""
+    from bot.observability.logs import configure_logging
+    from bot.observability.metrics import Metrics
 
-    log_format = "%(asctime)s %(levelname)s %(name)s: %(message)s"
-    logging.basicConfig(level=logging.INFO, format=log_format)
+    settings = _settings()
+    metrics = Metrics(engine="llm" if settings.llm_configured else "offline")
+    configure_logging(settings.log_level, settings.log_format, metrics=metrics)
+    return build_services(settings, metrics=metrics)
 
 
 def _eval_file(name: str) -> Path:

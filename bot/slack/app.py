@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import logging
 from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING
 
 from slack_bolt import App
 from slack_bolt.error import BoltError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
-from slack_sdk.http_retry import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 
 from bot.config import Settings
 from bot.errors import CoachError
@@ -20,7 +20,11 @@ from bot.slack.listeners import actions, assistant, commands, events, shortcuts,
 from bot.slack.locales import LocaleCache
 from bot.slack.priority import AckGate, YieldingExecutor
 from bot.slack.results import ResultCache
+from bot.slack.retries import RetryingRespondMiddleware, retry_handlers
 from bot.slack.work import Deps
+
+if TYPE_CHECKING:
+    from bot.observability.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +35,7 @@ class SlackSetupError(CoachError):
     """A Slack setting is missing or Slack refused the token."""
 
 
-def web_client(settings: Settings) -> WebClient:
+def web_client(settings: Settings, metrics: Metrics | None = None) -> WebClient:
     if settings.slack_bot_token is None:
         raise SlackSetupError(
             "SLACK_BOT_TOKEN is not set; add the bot token (xoxb-…) to the environment or .env"
@@ -40,12 +44,9 @@ def web_client(settings: Settings) -> WebClient:
         token=settings.slack_bot_token.get_secret_value(),
         base_url=_with_slash(settings.slack_api_url),
         timeout=API_TIMEOUT,
-        # Bolt copies these into every listener's client: a 429 waits for Retry-After, a
-        # dropped connection is tried again.
-        retry_handlers=[
-            ConnectionErrorRetryHandler(max_retry_count=2),
-            RateLimitErrorRetryHandler(max_retry_count=2),
-        ],
+        # Bolt copies these into every listener's client: a 429 waits for a short
+        # Retry-After, a dropped connection or a 500/503 is tried again (see retries.py).
+        retry_handlers=retry_handlers(metrics),
     )
 
 
@@ -82,7 +83,7 @@ def build_app(settings: Settings, deps: Deps) -> App:
         app = App(
             name="coach",
             logger=logging.getLogger("bot.slack.bolt"),
-            client=web_client(settings),
+            client=web_client(settings, deps.services.metrics),
             signing_secret=secret,
             # Listeners run in the thread serving the request: parse, ack, and hand the slow
             # half to deps.executor, so a busy executor (slow LLM calls) never delays an ack.
@@ -96,6 +97,7 @@ def build_app(settings: Settings, deps: Deps) -> App:
         raise SlackSetupError(
             f"Slack did not accept the bot token ({exc}); check SLACK_BOT_TOKEN and SLACK_API_URL"
         ) from exc
+    app.use(RetryingRespondMiddleware(retry_handlers(deps.services.metrics, "response_url")))
     for listeners in (commands, events, assistant, shortcuts, actions, views):
         listeners.register(app, deps)
     return app

@@ -13,6 +13,7 @@ import json
 import logging
 import signal
 import threading
+import time
 from collections.abc import Iterable, Sequence
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
@@ -22,18 +23,24 @@ from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk.signature import SignatureVerifier
 
 from bot.config import Settings
+from bot.observability.context import request_scope
 from bot.services.factory import Services
 from bot.slack.app import SlackSetupError, build_app, build_deps
+from bot.slack.observe import outcome, request_kind
 from bot.slack.priority import AckGate
 from bot.slack.work import Deps
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIEnvironment
 
+    from bot.observability.metrics import Metrics
+
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+METRICS_PATH = "/metrics"  # Prometheus; keep it off the public internet (see README)
+KIND = "coach.kind"  # set in the WSGI environ once the payload's kind is known
 # A 40,000-character message is at most 160 kB in UTF-8; view submissions carry the whole
 # view (Slack caps views at 250 kB). 1 MiB leaves room and still bounds memory per request.
 MAX_BODY_BYTES = 1 << 20
@@ -52,6 +59,7 @@ class SlackEndpoint:
         signing_secret: str,
         gate: AckGate | None = None,
         max_body: int = MAX_BODY_BYTES,
+        metrics: Metrics | None = None,
     ) -> None:
         if not signing_secret:
             raise ValueError("a signing secret is required in HTTP mode")
@@ -59,17 +67,39 @@ class SlackEndpoint:
         self.verifier = SignatureVerifier(signing_secret)
         self.gate = gate or AckGate()
         self.max_body = max_body
+        self.metrics = metrics
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        status, headers, body = self._route(environ)
-        payload = body.encode("utf-8")
-        start_response(status, [*headers, ("Content-Length", str(len(payload)))])
-        return [payload]
+        # The request id binds every log line of this request, and of the work it hands to
+        # the executor, together; a proxy's X-Request-Id is reused so both logs match.
+        with request_scope(environ.get("HTTP_X_REQUEST_ID")) as request_id:
+            started = time.perf_counter()
+            status, headers, body = self._route(environ)
+            payload = body.encode("utf-8")
+            self._observe(environ, status, started)
+            start_response(
+                status,
+                [*headers, ("Content-Length", str(len(payload))), ("X-Request-Id", request_id)],
+            )
+            return [payload]
+
+    def _observe(self, environ: WSGIEnvironment, status: str, started: float) -> None:
+        if environ.get("PATH_INFO") != EVENTS_PATH:
+            return  # health checks and scrapes are not Slack requests
+        code = int(status.split(" ", 1)[0])
+        kind = environ.get(KIND) or ("unverified" if code == 401 else "unreadable")
+        if code >= 400:
+            log.info("refused a Slack request: HTTP %s (%s)", code, kind)
+        if self.metrics is not None:
+            self.metrics.request(kind, outcome(code), time.perf_counter() - started)
 
     def _route(self, environ: WSGIEnvironment) -> tuple[str, list[tuple[str, str]], str]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
         if path == HEALTH_PATH and method in {"GET", "HEAD"}:
             return "200 OK", [("Content-Type", "text/plain; charset=utf-8")], "ok"
+        if path == METRICS_PATH and method in {"GET", "HEAD"} and self.metrics is not None:
+            exposition, content_type = self.metrics.render()
+            return "200 OK", [("Content-Type", content_type)], exposition.decode("utf-8")
         if path != EVENTS_PATH:
             return _error(404, "not found")
         if method != "POST":
@@ -87,6 +117,7 @@ class SlackEndpoint:
         request = _bolt_request(raw.decode("utf-8"), headers)
         if request is None:
             return _error(400, "the body is not a Slack payload")
+        environ[KIND] = request_kind(request.body)
         with self.gate.request():
             return _from_bolt(self.app.dispatch(request))
 
@@ -237,13 +268,20 @@ def endpoint_for(settings: Settings, services: Services) -> tuple[SlackEndpoint,
     gate = AckGate()
     deps = build_deps(settings, services, gate=gate)
     app = build_app(settings, deps)
-    return SlackEndpoint(app, settings.slack_signing_secret.get_secret_value(), gate), deps
+    secret = settings.slack_signing_secret.get_secret_value()
+    return SlackEndpoint(app, secret, gate, metrics=services.metrics), deps
 
 
 def serve(settings: Settings, services: Services, host: str) -> None:
     """Serve until SIGTERM or Ctrl-C, then finish the replies already acked."""
     endpoint, deps = endpoint_for(settings, services)
-    server = create_server(endpoint, host, settings.port)
+    try:
+        server = create_server(endpoint, host, settings.port)
+    except OSError as exc:  # the port is taken, or a privileged port without the right
+        raise SlackSetupError(
+            f"cannot listen on {host}:{settings.port} ({exc.strerror or exc}); "
+            "set PORT to a free port"
+        ) from exc
     log.info("serving Slack on http://%s:%s%s", host, server.effective_port, EVENTS_PATH)
     # waitress stops on KeyboardInterrupt; SIGTERM (docker stop, Kubernetes) should too.
     signal.signal(signal.SIGTERM, _interrupt)

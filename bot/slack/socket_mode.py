@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
 from bot.config import Settings
+from bot.observability.context import request_scope
 from bot.services.factory import Services
 from bot.slack.app import SlackSetupError, build_app, build_deps
+from bot.slack.observe import request_kind
+
+if TYPE_CHECKING:
+    from slack_sdk.socket_mode.client import BaseSocketModeClient
+    from slack_sdk.socket_mode.request import SocketModeRequest
+
+    from bot.observability.metrics import Metrics
 
 
 def run_socket_mode(settings: Settings, services: Services) -> None:
@@ -16,4 +28,28 @@ def run_socket_mode(settings: Settings, services: Services) -> None:
             "with the connections:write scope"
         )
     app = build_app(settings, build_deps(settings, services))
-    SocketModeHandler(app, app_token=settings.slack_app_token.get_secret_value()).start()  # type: ignore[no-untyped-call]
+    token = settings.slack_app_token.get_secret_value()
+    ObservedSocketModeHandler(app, token, services.metrics).start()  # type: ignore[no-untyped-call]
+
+
+class ObservedSocketModeHandler(SocketModeHandler):
+    """A request id and the request metrics per envelope, as in HTTP mode."""
+
+    def __init__(self, app: Any, app_token: str, metrics: Metrics | None) -> None:
+        super().__init__(app, app_token=app_token)
+        self.metrics = metrics
+
+    def handle(self, client: BaseSocketModeClient, req: SocketModeRequest) -> None:
+        with request_scope():
+            started = time.perf_counter()
+            try:
+                super().handle(client, req)  # type: ignore[arg-type]  # Bolt's own types differ
+            except Exception:
+                self._observe(req, "error", started)
+                raise
+            self._observe(req, "ok", started)
+
+    def _observe(self, req: SocketModeRequest, result: str, started: float) -> None:
+        if self.metrics is not None:
+            payload = req.payload if isinstance(req.payload, Mapping) else {}
+            self.metrics.request(request_kind(payload), result, time.perf_counter() - started)

@@ -21,7 +21,7 @@ from bot.slack.blocks import Message, answer_message, stream_footer
 from bot.slack.mrkdwn import escape
 from bot.slack.payloads import Who
 from bot.slack.results import ResultCache
-from bot.slack.work import Deps, failure
+from bot.slack.work import Deps, caller, failure
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ class Target:
 
 def answer_in_dm(deps: Deps, client: WebClient, target: Target, question: str) -> None:
     fallback = deps.locales.language(client, target.who.user)
-    items = deps.services.answer.stream(question, fallback)
+    items = deps.services.answer.stream(question, fallback, caller=caller(target.who))
     try:
         first = next(items)
         second = next(items)

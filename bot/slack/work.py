@@ -17,9 +17,11 @@ from bot.config import Settings
 from bot.errors import CoachError, EmptyInput, InputTooLong
 from bot.knowledge import KnowledgeBase
 from bot.models import Language, Review
+from bot.observability.context import carried
 from bot.services.dedup import DedupStore
 from bot.services.factory import Services
 from bot.services.feedback import FeedbackService
+from bot.services.ratelimit import Caller
 from bot.slack.blocks import Message, answer_message, notice, review_message
 from bot.slack.i18n import text
 from bot.slack.locales import LocaleCache
@@ -52,7 +54,8 @@ class Deps:
         """Run `work` on the executor; the listener returns (and Slack gets its ack) at once.
 
         Bolt's lazy listeners would do the same, but they deep-copy the whole request for
-        each one, which was most of the cost of an ack.
+        each one, which was most of the cost of an ack. The work runs in a copy of the
+        request's context, so its log lines carry the request's id.
         """
 
         def guarded() -> None:
@@ -61,7 +64,12 @@ class Deps:
             except Exception:
                 log.exception("slow listener work failed")
 
-        self.executor.submit(guarded)
+        self.executor.submit(carried(guarded))
+
+
+def caller(who: Who) -> Caller:
+    """Who asked, for the per-user and per-workspace LLM limits."""
+    return Caller(user=who.key, workspace=f"slack:{who.team}")
 
 
 def failure(exc: CoachError, language: Language, kind: Kind) -> Message:
@@ -84,7 +92,7 @@ def check(
 ) -> Message:
     fallback = deps.locales.language(client, who.user)
     try:
-        review = deps.services.review.review(draft, fallback)
+        review = deps.services.review.review(draft, fallback, caller=caller(who))
     except CoachError as exc:
         return failure(exc, fallback, "check")
     if note:
@@ -98,7 +106,7 @@ def check(
 def ask(deps: Deps, client: WebClient, who: Who, question: str, *, share: bool = True) -> Message:
     fallback = deps.locales.language(client, who.user)
     try:
-        answer = deps.services.answer.ask(question, fallback)
+        answer = deps.services.answer.ask(question, fallback, caller=caller(who))
     except CoachError as exc:
         return failure(exc, fallback, "ask")
     reference = ResultCache.new_reference()

@@ -9,7 +9,6 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from prometheus_client.parser import text_string_to_metric_families
 
 from bot import __version__
 from bot.observability.context import (
@@ -20,17 +19,9 @@ from bot.observability.context import (
 )
 from bot.observability.logs import component, configure_logging, redact
 from bot.observability.metrics import Metrics
+from tests.ops.conftest import samples
 
 pytestmark = pytest.mark.usefixtures("restore_logging")
-
-
-def samples(metrics: Metrics) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
-    body, _ = metrics.render()
-    found = {}
-    for family in text_string_to_metric_families(body.decode()):
-        for sample in family.samples:
-            found[(sample.name, tuple(sorted(sample.labels.items())))] = sample.value
-    return found
 
 
 def test_a_request_scope_binds_an_id_and_forgets_it_afterwards() -> None:

@@ -17,7 +17,7 @@ from bot.services.factory import Services, build_services
 from bot.services.ratelimit import NOTES, Caller, RateLimiter
 from tests.fakes.openai_server import FakeOpenAI, chat
 from tests.llm.conftest import FAST, answer_json, llm_settings
-from tests.ops.test_observability import samples
+from tests.ops.conftest import samples
 from tests.slack.conftest import slack_settings
 
 ALICE = Caller("slack:T1:UALICE", "slack:T1")
