@@ -77,6 +77,9 @@ class Settings(BaseSettings):
     slack_bot_token: SecretStr | None = Field(None, alias="SLACK_BOT_TOKEN")
     slack_signing_secret: SecretStr | None = Field(None, alias="SLACK_SIGNING_SECRET")
     slack_app_token: SecretStr | None = Field(None, alias="SLACK_APP_TOKEN")
+    # Both set: multi-workspace install through Slack's OAuth flow (tokens in the database).
+    slack_client_id: str | None = Field(None, alias="SLACK_CLIENT_ID", min_length=1)
+    slack_client_secret: SecretStr | None = Field(None, alias="SLACK_CLIENT_SECRET")
     slack_api_url: str = Field(
         "https://slack.com/api/", alias="SLACK_API_URL", description="Slack Web API base URL."
     )
@@ -89,6 +92,42 @@ class Settings(BaseSettings):
         ge=1,
         le=256,
         description="Threads running slow listener work (LLM calls) after the ack.",
+    )
+
+    # -- storage and the weekly digest ----------------------------------------------------------
+    database_url: str | None = Field(
+        None,
+        alias="DATABASE_URL",
+        description="a SQLAlchemy URL, e.g. postgresql://user:pass@host/db; "
+        "default: SQLite in COACH_DATA_DIR.",
+    )
+    data_dir: Path = Field(
+        Path("data"),
+        alias="COACH_DATA_DIR",
+        description="a writable folder for the embedded SQLite database.",
+    )
+    store_text: bool = Field(
+        False,
+        alias="COACH_STORE_TEXT",
+        description="true to keep the text of checked drafts and questions (default false).",
+    )
+    delete_data_on_uninstall: bool = Field(
+        False,
+        alias="COACH_DELETE_DATA_ON_UNINSTALL",
+        description="true to delete a workspace's usage, feedback and subscriptions when it "
+        "uninstalls the app.",
+    )
+    digest_scheduler: bool = Field(
+        True,
+        alias="COACH_DIGEST_SCHEDULER",
+        description="true to run the digest scheduler inside `coach serve` and `coach socket`.",
+    )
+    digest_lease: float = Field(
+        600.0,
+        alias="COACH_DIGEST_LEASE",
+        ge=1,
+        le=86_400,
+        description="seconds a process may take to post one digest before another takes over.",
     )
 
     # -- operations ----------------------------------------------------------------------------
@@ -121,6 +160,11 @@ class Settings(BaseSettings):
     @classmethod
     def _upper(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
+
+    @property
+    def oauth_configured(self) -> bool:
+        """Multi-workspace mode: Slack's OAuth flow installs the app; tokens are in the database."""
+        return bool(self.slack_client_id and self.slack_client_secret)
 
     @property
     def llm_configured(self) -> bool:

@@ -9,6 +9,10 @@ from bot.engine import OfflineEngine
 from bot.services.answer import AnswerService
 from bot.services.review import ReviewService
 
+# Real databases (SQLite files, PostgreSQL schemas): the `database`, `sqlite_database` and
+# `postgres_schema` fixtures.
+pytest_plugins = ["tests.databases"]
+
 
 @pytest.fixture(scope="session")
 def engine() -> OfflineEngine:

@@ -2,8 +2,9 @@
 message can arrive as two events (app_mention and message). The transport claims every key a
 delivery is known by; only the first claim wins.
 
-The storage issue moves this into the database so that several app processes share it; the
-interface is what the transports depend on.
+Servers keep the keys in the database, so that several app processes (replicas behind a load
+balancer, or a restarted one) still answer once; the in-memory store serves tests and tools.
+The interface is what the transports depend on.
 """
 
 from __future__ import annotations
@@ -12,7 +13,11 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
+
+from bot.storage.db import Database
+from bot.storage.dedup import claim_keys, release_keys
 
 # Slack retries for about six minutes (at once, after 1 and after 5 minutes); an hour covers
 # those with a wide margin while keeping the store small.
@@ -67,3 +72,23 @@ class InMemoryDedupStore:
             if expiry > now:
                 return
             del self._seen[key]
+
+
+class DatabaseDedupStore:
+    """The keys in the database: one claim wins across every process that shares it."""
+
+    def __init__(
+        self,
+        database: Database,
+        ttl: float = DEFAULT_TTL_SECONDS,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.database = database
+        self._ttl = timedelta(seconds=ttl)
+        self._clock = clock
+
+    def claim(self, keys: Sequence[str]) -> bool:
+        return claim_keys(self.database, keys, self._clock(), self._ttl)
+
+    def release(self, keys: Sequence[str]) -> None:
+        release_keys(self.database, keys)

@@ -1,7 +1,8 @@
 """Feedback on answers and reviews (helpful / not helpful / false alarm), from any transport.
 
-Storage arrives with the digest issue; until then the in-memory store keeps what this process
-received. Transports pass neutral values only: who (an opaque id), on what, and the rating.
+The database store is what servers use (the digest counts it, and every process sees it); the
+in-memory store keeps one process's feedback for tests. Transports pass neutral values only:
+who (an opaque id), where (workspace, channel), on what, and the rating.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from typing import Literal, Protocol, get_args
 
 from bot.errors import CoachError
 from bot.models import Language
+from bot.storage.db import Database
+from bot.storage.records import FeedbackRecord, add_feedback, recent_feedback
 
 Rating = Literal["helpful", "not_helpful", "false_alarm"]
 Subject = Literal["answer", "review"]
@@ -34,6 +37,8 @@ class Feedback:
     topics: tuple[int, ...] = ()  # the misconceptions the answer cited or the review flagged
     reference: str = ""  # which answer or review, as the transport identifies it
     at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    workspace: str = ""  # e.g. the Slack team id; the digest counts feedback per workspace
+    channel: str = ""
 
 
 class FeedbackStore(Protocol):
@@ -58,6 +63,45 @@ class InMemoryFeedbackStore:
             return list(self._items)[-limit:]
 
 
+class DatabaseFeedbackStore:
+    """Feedback in the database: shared by every process, counted in the weekly digest."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    def add(self, feedback: Feedback) -> None:
+        add_feedback(
+            self.database,
+            FeedbackRecord(
+                workspace=feedback.workspace,
+                channel=feedback.channel,
+                user=feedback.user,
+                at=feedback.at,
+                rating=feedback.rating,
+                subject=feedback.subject,
+                language=feedback.language,
+                topics=feedback.topics,
+                reference=feedback.reference,
+            ),
+        )
+
+    def recent(self, limit: int = 100) -> list[Feedback]:
+        return [
+            Feedback(
+                rating=row.rating,  # type: ignore[arg-type]  # written through record()
+                subject=row.subject,  # type: ignore[arg-type]
+                user=row.user,
+                language=row.language,  # type: ignore[arg-type]
+                topics=row.topics,
+                reference=row.reference,
+                at=row.at,
+                workspace=row.workspace,
+                channel=row.channel,
+            )
+            for row in recent_feedback(self.database, limit)
+        ]
+
+
 class FeedbackService:
     def __init__(
         self,
@@ -76,6 +120,8 @@ class FeedbackService:
         language: Language,
         topics: tuple[int, ...] = (),
         reference: str = "",
+        workspace: str = "",
+        channel: str = "",
     ) -> Feedback:
         if rating not in RATINGS:
             raise FeedbackError(f"unknown rating {rating!r}; expected one of {', '.join(RATINGS)}")
@@ -89,6 +135,8 @@ class FeedbackService:
             topics=topics,
             reference=reference,
             at=self._clock(),
+            workspace=workspace,
+            channel=channel,
         )
         self.store.add(feedback)
         return feedback

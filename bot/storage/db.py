@@ -1,0 +1,184 @@
+"""The database: one SQLAlchemy engine per process, built from DATABASE_URL (or the embedded
+SQLite default in COACH_DATA_DIR), and the Alembic migrations shipped inside the package.
+
+SQLite is the embedded default: one file, created on first start. Several replicas need
+PostgreSQL, because the database is the arbiter that keeps digests and replies exactly-once
+across processes.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.errors import CoachError
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+SQLITE_FILE = "coach.db"
+# Held while migrating, so that replicas starting together do not race to create the tables.
+_MIGRATION_LOCK = 0x636F616368  # "coach"
+# Seconds a SQLite writer waits for another process's write to finish before giving up.
+_SQLITE_BUSY_SECONDS = 30
+
+
+class StorageError(CoachError):
+    """The database cannot be reached, opened or migrated; the message says which and why."""
+
+
+def database_url(url: str | None, data_dir: Path) -> str:
+    """The URL to use: DATABASE_URL as given, or the SQLite file in the data directory.
+
+    `postgres://` and `postgresql://` (the forms hosting platforms hand out) mean psycopg 3,
+    the driver the coach ships; SQLAlchemy would otherwise look for psycopg2.
+    """
+    if not url:
+        return f"sqlite:///{(data_dir / SQLITE_FILE).resolve()}"
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
+class Database:
+    """The engine and its sessions. `transaction()` is the one way code writes."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def connect(cls, url: str) -> Database:
+        try:
+            parsed = make_url(url)
+        except ArgumentError as exc:
+            raise StorageError(f"DATABASE_URL is not a database URL ({exc})") from exc
+        if parsed.get_backend_name() == "sqlite":
+            return cls(_sqlite_engine(url, parsed.database))
+        try:
+            engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+        except (ArgumentError, ImportError) as exc:
+            raise StorageError(f"cannot use DATABASE_URL ({exc})") from exc
+        return cls(engine)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session in one transaction: committed on success, rolled back on any error."""
+        with self._sessions.begin() as session:
+            yield session
+
+    def upgrade(self, revision: str = "head") -> str:
+        """Run the migrations up to `revision`; returns the revision the database is at."""
+        quiet = logging.getLogger("alembic")
+        if quiet.level == logging.NOTSET:
+            # Alembic narrates every step at INFO; the one line that matters is logged by
+            # open_database.
+            quiet.setLevel(logging.WARNING)
+        from alembic import command  # noqa: PLC0415 -- only start-up and `coach db` need it
+
+        config = _alembic_config()
+        try:
+            with self.engine.begin() as connection:
+                if self.dialect == "postgresql":
+                    connection.execute(
+                        text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK}
+                    )
+                config.attributes["connection"] = connection
+                command.upgrade(config, revision)
+        except SQLAlchemyError as exc:
+            raise StorageError(f"cannot migrate the database: {_reason(exc)}") from exc
+        return self.revision() or "base"
+
+    def downgrade(self, revision: str) -> None:
+        from alembic import command  # noqa: PLC0415
+
+        config = _alembic_config()
+        with self.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, revision)
+
+    def revision(self) -> str | None:
+        from alembic.runtime.migration import MigrationContext  # noqa: PLC0415
+
+        with self.engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+
+    def check(self) -> None:
+        """Fail with a clear message when the database cannot be reached."""
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except SQLAlchemyError as exc:
+            raise StorageError(f"cannot reach the database: {_reason(exc)}") from exc
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(url: str | None, data_dir: Path, *, upgrade: bool = True) -> Database:
+    """The database of the settings, created and migrated: what every server start does."""
+    if not url:
+        try:
+            data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StorageError(
+                f"cannot create the data directory {data_dir} ({exc.strerror}); "
+                "set COACH_DATA_DIR to a writable folder or DATABASE_URL to a database"
+            ) from exc
+    database = Database.connect(database_url(url, data_dir))
+    database.check()
+    if upgrade:
+        revision = database.upgrade()
+        log.info("database ready (%s, revision %s)", database.dialect, revision)
+    return database
+
+
+def _sqlite_engine(url: str, path: str | None) -> Engine:
+    engine = create_engine(url, connect_args={"timeout": _SQLITE_BUSY_SECONDS})
+    memory = not path or path == ":memory:"
+
+    @event.listens_for(engine, "connect")
+    def configure(dbapi_connection: Any, record: Any) -> None:
+        # Transactions are begun explicitly below; the driver's own implicit BEGIN would
+        # start them as readers that later fail to upgrade to writers under concurrency.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        if not memory:
+            cursor.execute("PRAGMA journal_mode=WAL")  # readers never wait for the writer
+            cursor.execute("PRAGMA synchronous=NORMAL")  # durable at checkpoints; WAL-safe
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def begin(connection: Any) -> None:
+        # IMMEDIATE takes the write lock up front (waiting up to the busy timeout), so a
+        # claim's read-then-write can never deadlock with another process's.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def _alembic_config() -> Any:
+    from alembic.config import Config  # noqa: PLC0415
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def _reason(exc: SQLAlchemyError) -> str:
+    original = getattr(exc, "orig", None)
+    return str(original or exc).strip().splitlines()[0]

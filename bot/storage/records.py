@@ -1,0 +1,205 @@
+"""Usage and feedback rows: written as the coach works, counted for the digest, pruned.
+
+Every read takes the workspace and filters on it: one workspace's data never reaches
+another's digest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import delete, func, select
+
+from bot.storage.db import Database
+from bot.storage.schema import (
+    DedupKey,
+    Delivery,
+    FeedbackRow,
+    Subscription,
+    UsageEvent,
+    UsageTrap,
+)
+
+
+@dataclass(frozen=True)
+class UsageRecord:
+    workspace: str
+    channel: str
+    user: str
+    at: datetime
+    kind: str  # "check" or "question"
+    language: str
+    engine: str
+    traps: tuple[int, ...] = ()
+    topic: int | None = None
+    text: str | None = None
+
+
+@dataclass(frozen=True)
+class FeedbackRecord:
+    workspace: str
+    channel: str
+    user: str
+    at: datetime
+    rating: str
+    subject: str
+    language: str
+    topics: tuple[int, ...] = ()
+    reference: str = ""
+
+
+@dataclass(frozen=True)
+class Activity:
+    """What happened in one workspace (or one of its channels) in one period."""
+
+    checks: int = 0
+    checks_with_traps: int = 0
+    traps: dict[int, int] = field(default_factory=dict)  # trap number -> checks that hit it
+    questions: dict[int | None, int] = field(default_factory=dict)  # topic -> count
+    feedback: dict[str, int] = field(default_factory=dict)  # rating -> count
+
+
+def add_usage(database: Database, record: UsageRecord) -> None:
+    with database.transaction() as session:
+        event = UsageEvent(
+            workspace=record.workspace,
+            channel=record.channel,
+            user=record.user,
+            at=record.at,
+            kind=record.kind,
+            language=record.language,
+            engine=record.engine,
+            topic=record.topic,
+            text=record.text,
+        )
+        session.add(event)
+        session.flush()  # assigns the id the trap rows refer to
+        session.add_all(UsageTrap(event_id=event.id, trap=n) for n in sorted(set(record.traps)))
+
+
+def add_feedback(database: Database, record: FeedbackRecord) -> None:
+    with database.transaction() as session:
+        session.add(
+            FeedbackRow(
+                workspace=record.workspace,
+                channel=record.channel,
+                user=record.user,
+                at=record.at,
+                rating=record.rating,
+                subject=record.subject,
+                language=record.language,
+                topics=",".join(str(n) for n in record.topics),
+                reference=record.reference,
+            )
+        )
+
+
+def recent_feedback(database: Database, limit: int = 100) -> list[FeedbackRecord]:
+    with database.transaction() as session:
+        rows = session.scalars(select(FeedbackRow).order_by(FeedbackRow.id.desc()).limit(limit))
+        found = [_feedback(row) for row in rows]
+    return found[::-1]  # oldest first, like the in-memory store
+
+
+def activity(
+    database: Database, workspace: str, channel: str | None, start: datetime, end: datetime
+) -> Activity:
+    """Counts for [start, end) in `workspace`, or only in `channel` when one is given."""
+    events = [
+        UsageEvent.workspace == workspace,
+        UsageEvent.at >= start,
+        UsageEvent.at < end,
+    ]
+    if channel is not None:
+        events.append(UsageEvent.channel == channel)
+    feedback = [FeedbackRow.workspace == workspace, FeedbackRow.at >= start, FeedbackRow.at < end]
+    if channel is not None:
+        feedback.append(FeedbackRow.channel == channel)
+    checked = (*events, UsageEvent.kind == "check")
+    with database.transaction() as session:
+        checks = session.scalar(select(func.count()).select_from(UsageEvent).where(*checked))
+        flagged = session.scalar(
+            select(func.count(func.distinct(UsageTrap.event_id))).join(UsageEvent).where(*checked)
+        )
+        traps = session.execute(
+            select(UsageTrap.trap, func.count())
+            .join(UsageEvent)
+            .where(*checked)
+            .group_by(UsageTrap.trap)
+        )
+        questions = session.execute(
+            select(UsageEvent.topic, func.count())
+            .where(*events, UsageEvent.kind == "question")
+            .group_by(UsageEvent.topic)
+        )
+        ratings = session.execute(
+            select(FeedbackRow.rating, func.count()).where(*feedback).group_by(FeedbackRow.rating)
+        )
+        return Activity(
+            checks=checks or 0,
+            checks_with_traps=flagged or 0,
+            traps={int(n): int(c) for n, c in traps},
+            questions={(int(t) if t is not None else None): int(c) for t, c in questions},
+            feedback={str(r): int(c) for r, c in ratings},
+        )
+
+
+@dataclass(frozen=True)
+class Pruned:
+    usage: int
+    feedback: int
+    deliveries: int
+    dedup_keys: int
+
+    @property
+    def total(self) -> int:
+        return self.usage + self.feedback + self.deliveries + self.dedup_keys
+
+
+def prune(database: Database, before: datetime, now: datetime) -> Pruned:
+    """Delete usage, feedback and delivery records older than `before`, and expired keys."""
+    with database.transaction() as session:
+        old = select(UsageEvent.id).where(UsageEvent.at < before)
+        # Explicit, not only ON DELETE CASCADE: the rows go on every database configuration.
+        session.execute(delete(UsageTrap).where(UsageTrap.event_id.in_(old)))
+        usage = _count(session.execute(delete(UsageEvent).where(UsageEvent.at < before)))
+        feedback = _count(session.execute(delete(FeedbackRow).where(FeedbackRow.at < before)))
+        deliveries = _count(session.execute(delete(Delivery).where(Delivery.created_at < before)))
+        keys = _count(session.execute(delete(DedupKey).where(DedupKey.expires_at <= now)))
+    return Pruned(usage, feedback, deliveries, keys)
+
+
+def delete_workspace(database: Database, workspace: str) -> int:
+    """Every row of one workspace (after it uninstalled the app, when the settings say so)."""
+    with database.transaction() as session:
+        events = select(UsageEvent.id).where(UsageEvent.workspace == workspace)
+        session.execute(delete(UsageTrap).where(UsageTrap.event_id.in_(events)))
+        total = 0
+        for model in (UsageEvent, FeedbackRow, Subscription, Delivery):
+            total += _count(session.execute(delete(model).where(model.workspace == workspace)))
+    return total
+
+
+def _count(result: object) -> int:
+    """Rows a DELETE touched (a CursorResult's rowcount; typed loosely by SQLAlchemy)."""
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def _feedback(row: FeedbackRow) -> FeedbackRecord:
+    return FeedbackRecord(
+        workspace=row.workspace,
+        channel=row.channel,
+        user=row.user,
+        at=row.at,
+        rating=row.rating,
+        subject=row.subject,
+        language=row.language,
+        topics=_numbers(row.topics.split(",")),
+        reference=row.reference,
+    )
+
+
+def _numbers(values: Iterable[str]) -> tuple[int, ...]:
+    return tuple(int(v) for v in values if v.strip().isdigit())
