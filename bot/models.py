@@ -5,6 +5,7 @@ Services return these; renderers turn them into terminal output, Block Kit or Ad
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -72,3 +73,83 @@ class Answer(Frozen):
     @property
     def covered(self) -> bool:
         return self.topic is not None
+
+
+class TrapTrend(Frozen):
+    """How often one trap was flagged in the digest's week and in the week before."""
+
+    number: int = Field(ge=1, le=5)
+    slug: str
+    title: str
+    this_week: int = Field(ge=0)
+    last_week: int = Field(ge=0)
+
+    @property
+    def change(self) -> int:
+        return self.this_week - self.last_week
+
+
+class TopicCount(Frozen):
+    """Questions about one misconception (number None: questions outside the knowledge base)."""
+
+    number: int | None = Field(None, ge=1, le=5)
+    title: str | None = None
+    count: int = Field(ge=0)
+
+
+class FeedbackCounts(Frozen):
+    helpful: int = 0
+    not_helpful: int = 0
+    false_alarm: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.helpful + self.not_helpful + self.false_alarm
+
+
+class Featured(Frozen):
+    """The misconception of the week, with the knowledge base's advice on it."""
+
+    number: int = Field(ge=1, le=5)
+    slug: str
+    title: str
+    why: str
+    instead: str
+    reason: Literal["most", "tied", "quiet"]  # hit most; rotated among a tie; rotated, no traps
+
+
+class Digest(Frozen):
+    """A week of coaching for one workspace (or one of its channels). Figures come from the
+    database; `summary` is optional prose (the LLM's, when one is configured)."""
+
+    id: str = ""  # the delivery it belongs to; empty for a preview
+    workspace: str
+    channel: str | None  # None: the whole workspace
+    language: Language
+    week: str  # ISO week of the period's end, e.g. "2026-W10"
+    start: datetime
+    end: datetime
+    drafts_checked: int = Field(ge=0)
+    drafts_last_week: int = Field(ge=0)
+    drafts_with_traps: int = Field(ge=0)
+    traps: tuple[TrapTrend, ...]
+    questions: int = Field(ge=0)
+    questions_last_week: int = Field(ge=0)
+    topics: tuple[TopicCount, ...] = ()
+    feedback: FeedbackCounts = FeedbackCounts()
+    featured: Featured
+    summary: str | None = None
+    engine: Engine = "offline"
+
+    @property
+    def quiet(self) -> bool:
+        """Nobody checked a draft or asked a question: the digest is a short tip."""
+        return self.drafts_checked == 0 and self.questions == 0
+
+    @property
+    def traps_flagged(self) -> int:
+        return sum(t.this_week for t in self.traps)
+
+    @property
+    def has_chart(self) -> bool:
+        return any(t.this_week or t.last_week for t in self.traps)
