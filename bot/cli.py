@@ -354,7 +354,10 @@ def main() -> None:
     try:
         app()
     except CoachError as exc:
-        Console(stderr=True, highlight=False).print(f"coach: error: {exc}", markup=False)
+        # soft_wrap: one line, however narrow the terminal (log collectors keep lines whole)
+        Console(stderr=True, highlight=False, soft_wrap=True).print(
+            f"coach: error: {exc}", markup=False
+        )
         sys.exit(EXIT_USAGE)
     except (BrokenPipeError, KeyboardInterrupt):
         sys.exit(130)

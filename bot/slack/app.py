@@ -21,6 +21,7 @@ from bot.slack.locales import LocaleCache
 from bot.slack.priority import AckGate, YieldingExecutor
 from bot.slack.results import ResultCache
 from bot.slack.retries import RetryingRespondMiddleware, retry_handlers
+from bot.slack.safety import install_error_handler
 from bot.slack.work import Deps
 
 if TYPE_CHECKING:
@@ -98,6 +99,7 @@ def build_app(settings: Settings, deps: Deps) -> App:
             f"Slack did not accept the bot token ({exc}); check SLACK_BOT_TOKEN and SLACK_API_URL"
         ) from exc
     app.use(RetryingRespondMiddleware(retry_handlers(deps.services.metrics, "response_url")))
+    install_error_handler(app, settings.language)
     for listeners in (commands, events, assistant, shortcuts, actions, views):
         listeners.register(app, deps)
     return app

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from slack_bolt import BoltRequest, BoltResponse, Respond
 from slack_bolt.middleware import Middleware
+from slack_sdk.errors import SlackClientError
 from slack_sdk.http_retry import (
     ConnectionErrorRetryHandler,
     HttpRequest,
@@ -132,13 +133,15 @@ def webhook(url: str, handlers: list[RetryHandler]) -> WebhookClient:
 class RetryingRespond(Respond):
     """Bolt's `respond`, with retries, and a log line when the post finally fails."""
 
-    def __init__(self, response_url: str, handlers: list[RetryHandler]) -> None:
+    def __init__(self, response_url: str | None, handlers: list[RetryHandler]) -> None:
         super().__init__(response_url=response_url)
         self._handlers = handlers
 
     def __call__(self, *args: Any, **kwargs: Any) -> WebhookResponse:
-        if self.response_url is None:
-            raise ValueError("respond is unsupported here as there is no response_url")
+        if not self.response_url or urlsplit(self.response_url).scheme not in {"https", "http"}:
+            # Slack sends https://hooks.slack.com/…; anything else is forged or truncated. A
+            # SlackClientError, like any failed Slack call, is what the listeners handle.
+            raise SlackClientError("the request has no usable response_url")
         if args:
             kwargs["text"] = args[0]
         response = webhook(self.response_url, self._handlers).send(**kwargs)
@@ -158,7 +161,5 @@ class RetryingRespondMiddleware(Middleware):
     def process(
         self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
     ) -> BoltResponse | None:
-        url = req.context.response_url
-        if url:
-            req.context["respond"] = RetryingRespond(url, self._handlers)
+        req.context["respond"] = RetryingRespond(req.context.response_url, self._handlers)
         return next()

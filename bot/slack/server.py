@@ -28,6 +28,7 @@ from bot.services.factory import Services
 from bot.slack.app import SlackSetupError, build_app, build_deps
 from bot.slack.observe import outcome, request_kind
 from bot.slack.priority import AckGate
+from bot.slack.wellformed import bolt_request
 from bot.slack.work import Deps
 
 if TYPE_CHECKING:
@@ -114,7 +115,7 @@ class SlackEndpoint:
         refused = self._refuse(raw, headers)
         if refused is not None:
             return refused
-        request = _bolt_request(raw.decode("utf-8"), headers)
+        request = bolt_request(raw.decode("utf-8"), headers)
         if request is None:
             return _error(400, "the body is not a Slack payload")
         environ[KIND] = request_kind(request.body)
@@ -166,43 +167,6 @@ def _headers(environ: WSGIEnvironment) -> dict[str, str | Sequence[str]]:
         if environ.get(key):
             headers[key.lower().replace("_", "-")] = str(environ[key])
     return headers
-
-
-def _bolt_request(text: str, headers: dict[str, str | Sequence[str]]) -> BoltRequest | None:
-    try:
-        request = BoltRequest(body=text, headers=headers)  # parses JSON, forms and payload=
-    except (ValueError, TypeError, KeyError, AttributeError):
-        # Bad JSON (JSONDecodeError is a ValueError), or JSON of a shape Bolt cannot read.
-        return None
-    body: Any = request.body
-    if not isinstance(body, dict) or not body or not _well_formed(body):
-        return None
-    return request
-
-
-def _well_formed(body: dict[str, Any]) -> bool:
-    """The fields Bolt routes on must have the types Slack gives them (else Bolt fails, 500)."""
-    kind = body.get("type")
-    if "command" in body:
-        return isinstance(body["command"], str)
-    if not isinstance(kind, str):
-        return False
-    nested = ("user", "team", "channel", "view", "message", "container", "event", "enterprise")
-    if any(body.get(key) is not None and not isinstance(body[key], dict) for key in nested):
-        return False
-    if kind == "event_callback":
-        return isinstance(body.get("event"), dict) and isinstance(body["event"].get("type"), str)
-    if kind == "block_actions":
-        actions = body.get("actions")
-        return isinstance(actions, list) and all(
-            isinstance(a, dict) and isinstance(a.get("action_id"), str) for a in actions
-        )
-    if kind in {"view_submission", "view_closed"}:
-        view = body.get("view") or {}
-        return isinstance(view.get("callback_id"), str) and isinstance(view.get("type"), str)
-    if kind in {"message_action", "shortcut"}:
-        return isinstance(body.get("callback_id"), str)
-    return True
 
 
 def _from_bolt(response: BoltResponse) -> tuple[str, list[tuple[str, str]], str]:

@@ -6,11 +6,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
+from slack_bolt import App
 
 from bot.config import Settings
 from bot.observability.logs import LIBRARY_FLOORS
@@ -52,13 +54,18 @@ def ops_settings(api_url: str, data_dir: Path, **extra: Any) -> Settings:
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
 
+@dataclass
+class Served(Harness):
+    bolt: App | None = None  # the Bolt app behind the endpoint
+
+
 @contextmanager
-def serving(fake: FakeSlack, settings: Settings, services: Services) -> Iterator[Harness]:
+def serving(fake: FakeSlack, settings: Settings, services: Services) -> Iterator[Served]:
     """The app exactly as `coach serve` composes it (endpoint_for), on a free loopback port."""
     endpoint, deps = endpoint_for(settings, services)
     server = BackgroundServer(create_server(endpoint, "127.0.0.1", 0, threads=4)).start()
     try:
-        yield Harness(server.port, fake, deps)
+        yield Served(server.port, fake, deps, bolt=endpoint.app)
     finally:
         server.stop()
         deps.executor.shutdown(wait=True)

@@ -92,3 +92,42 @@ def test_logs_never_hold_a_token_or_the_message_text(
     assert "debug is on" in logged and "a Slack listener failed" in logged  # logs were written
     for secret in (MARKER, MARKER.lower(), BOT_TOKEN, SECRET):
         assert secret not in logged
+
+
+def test_a_listener_that_fails_before_its_ack_gets_a_200_not_a_500(
+    fake: FakeSlack, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The last-resort handler: a bug (here, planted) must not make Slack retry the request."""
+    settings = ops_settings(fake.api_url, tmp_path)
+    with serving(fake, settings, build_services(settings)) as app:
+        bolt = app.bolt
+        assert bolt is not None
+
+        @bolt.event("reaction_added")
+        def broken_event() -> None:
+            raise RuntimeError("a planted bug")
+
+        @bolt.command("/broken")
+        def broken_command() -> None:
+            raise RuntimeError("a planted bug")
+
+        event = mention_envelope("x", kind="reaction_added")
+        assert app.event(event).status == 200
+        reply = app.command("anything", command="/broken")
+    assert reply.status == 200
+    assert reply.json()["text"].startswith("Sorry, something went wrong on my side")
+    assert caplog.text.count("listener failed before its ack") == 2
+    assert "a planted bug" in caplog.text
+
+
+def test_a_mention_over_40000_characters_is_refused_politely(
+    observed: Harness, metrics: Metrics
+) -> None:
+    draft = "Wir brauchen kein Budget, Social Media ist kostenlos. " * 800  # > 40,000
+    assert len(draft) > 40_000
+    observed.fake.set_locale("W222", "de-DE")  # the refusal speaks the user's Slack language
+    assert observed.event(mention_envelope(f"<@UBOT> prüf das: {draft}")).status == 200
+    (reply,) = observed.fake.wait_for("chat.postMessage")
+    assert "ich prüfe höchstens 40,000" in reply.all_text()
+    refused = ("coach_inputs_refused_total", (("reason", "too_long"), ("task", "check")))
+    assert samples(metrics)[refused] == 1

@@ -21,7 +21,9 @@ log = logging.getLogger(__name__)
 def register(app: App, deps: Deps) -> None:
     @app.event("assistant_thread_started")
     def thread_started(event: dict[str, Any], client: WebClient) -> None:
-        thread = event.get("assistant_thread") or {}
+        thread = event.get("assistant_thread")
+        if not isinstance(thread, dict):
+            return  # forged or truncated: nothing to answer (found by tests/ops fuzzing)
         channel, user = thread.get("channel_id"), thread.get("user_id")
         if isinstance(channel, str) and isinstance(user, str):
             thread_ts = thread.get("thread_ts")
