@@ -19,6 +19,7 @@ import typer
 from rich.console import Console
 
 from bot import __version__
+from bot.cli_db import register as register_storage_commands
 from bot.cli_render import render_answer, render_eval, render_review, render_traps
 from bot.config import Settings, load_settings
 from bot.engine import OfflineEngine
@@ -268,6 +269,9 @@ def _server_services() -> Services:
     metrics = Metrics(engine="llm" if settings.llm_configured else "offline")
     configure_logging(settings.log_level, settings.log_format, metrics=metrics)
     return build_services(settings, metrics=metrics)
+
+
+register_storage_commands(app, _settings)  # coach db …, coach digest run
 
 
 def _eval_file(name: str) -> Path:

@@ -4,25 +4,31 @@ from __future__ import annotations
 
 import logging
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App
+from slack_bolt.authorization.authorize import InstallationStoreAuthorize
 from slack_bolt.error import BoltError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.config import Settings
 from bot.errors import CoachError
-from bot.services.dedup import DedupStore, InMemoryDedupStore
+from bot.services.dedup import DatabaseDedupStore, DedupStore
+from bot.services.digest import DigestService
 from bot.services.factory import Services
-from bot.services.feedback import FeedbackService, InMemoryFeedbackStore
+from bot.services.feedback import DatabaseFeedbackStore, FeedbackService
+from bot.services.subscriptions import SubscriptionService
+from bot.services.usage import UsageService
 from bot.slack.listeners import actions, assistant, commands, events, shortcuts, views
 from bot.slack.locales import LocaleCache
+from bot.slack.oauth import installation_store, oauth_settings
 from bot.slack.priority import AckGate, YieldingExecutor
 from bot.slack.results import ResultCache
 from bot.slack.retries import RetryingRespondMiddleware, retry_handlers
 from bot.slack.safety import install_error_handler
 from bot.slack.work import Deps
+from bot.storage.db import Database, open_database
 
 if TYPE_CHECKING:
     from bot.observability.metrics import Metrics
@@ -37,12 +43,16 @@ class SlackSetupError(CoachError):
 
 
 def web_client(settings: Settings, metrics: Metrics | None = None) -> WebClient:
-    if settings.slack_bot_token is None:
+    """The app's client. In multi-workspace mode it has no token: Bolt gives each request's
+    client the token of the workspace it came from."""
+    if settings.slack_bot_token is None and not settings.oauth_configured:
         raise SlackSetupError(
-            "SLACK_BOT_TOKEN is not set; add the bot token (xoxb-…) to the environment or .env"
+            "SLACK_BOT_TOKEN is not set; add the bot token (xoxb-…) to the environment or .env "
+            "(or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET for multi-workspace installs)"
         )
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
     return WebClient(
-        token=settings.slack_bot_token.get_secret_value(),
+        token=None if settings.oauth_configured else token,
         base_url=_with_slash(settings.slack_api_url),
         timeout=API_TIMEOUT,
         # Bolt copies these into every listener's client: a 429 waits for a short
@@ -57,8 +67,16 @@ def build_deps(
     feedback: FeedbackService | None = None,
     dedup: DedupStore | None = None,
     gate: AckGate | None = None,
+    *,
+    database: Database | None = None,
 ) -> Deps:
-    """With a `gate` (HTTP mode), slow work waits for in-flight requests to be acked first."""
+    """With a `gate` (HTTP mode), slow work waits for in-flight requests to be acked first.
+
+    Without a `database`, the one of the settings is opened and migrated (DATABASE_URL, or
+    SQLite in COACH_DATA_DIR): feedback, de-duplication and usage live there, shared by every
+    process that uses it.
+    """
+    database = database or open_database(settings.database_url, settings.data_dir)
     executor = (
         YieldingExecutor(gate, settings.workers, thread_name_prefix="coach-slack")
         if gate
@@ -67,11 +85,16 @@ def build_deps(
     return Deps(
         settings=settings,
         services=services,
-        feedback=feedback or FeedbackService(InMemoryFeedbackStore()),
-        dedup=dedup or InMemoryDedupStore(),
+        feedback=feedback or FeedbackService(DatabaseFeedbackStore(database)),
+        dedup=dedup or DatabaseDedupStore(database),
         results=ResultCache(),
         locales=LocaleCache(settings.language),
         executor=executor,
+        database=database,
+        usage=UsageService(database, store_text=settings.store_text),
+        subscriptions=SubscriptionService(database),
+        digests=DigestService(database, services.engine.knowledge),
+        installations=installation_store(settings, database) if settings.oauth_configured else None,
     )
 
 
@@ -86,6 +109,7 @@ def build_app(settings: Settings, deps: Deps) -> App:
             logger=logging.getLogger("bot.slack.bolt"),
             client=web_client(settings, deps.services.metrics),
             signing_secret=secret,
+            **_multi_workspace(settings, deps),
             # Listeners run in the thread serving the request: parse, ack, and hand the slow
             # half to deps.executor, so a busy executor (slow LLM calls) never delays an ack.
             process_before_response=True,
@@ -103,6 +127,26 @@ def build_app(settings: Settings, deps: Deps) -> App:
     for listeners in (commands, events, assistant, shortcuts, actions, views):
         listeners.register(app, deps)
     return app
+
+
+def _multi_workspace(settings: Settings, deps: Deps) -> dict[str, Any]:
+    """Bolt's OAuth flow and per-workspace tokens, when the settings ask for them."""
+    if deps.installations is None:
+        return {}
+    assert settings.slack_client_id and settings.slack_client_secret
+    return {
+        "oauth_settings": oauth_settings(settings, deps.installations, deps.database),
+        # Bolt's default authorizer calls auth.test before every ack; with the cache it does
+        # so once per token (a reinstall brings a new token, an uninstall removes it).
+        "authorize": InstallationStoreAuthorize(
+            logger=logging.getLogger("bot.slack.authorize"),
+            installation_store=deps.installations,
+            client_id=settings.slack_client_id,
+            client_secret=settings.slack_client_secret.get_secret_value(),
+            bot_only=True,
+            cache_enabled=True,
+        ),
+    }
 
 
 def _with_slash(url: str) -> str:

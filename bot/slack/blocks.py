@@ -266,7 +266,10 @@ def check_modal(language: Language, metadata: dict[str, str]) -> dict[str, Any]:
     return view.to_dict()
 
 
-def home_view(knowledge: KnowledgeBase, language: Language) -> dict[str, Any]:
+def home_view(
+    knowledge: KnowledgeBase, language: Language, subscriptions: str | None = None
+) -> dict[str, Any]:
+    """`subscriptions`: the workspace's digest subscriptions as mrkdwn lines."""
     blocks: list[Block] = [
         _section(text("home_intro", language)),
         _header(text("traps_header", language)),
@@ -281,7 +284,10 @@ def home_view(knowledge: KnowledgeBase, language: Language) -> dict[str, Any]:
         DividerBlock(),
         _header(text("home_digest", language)),
         SectionBlock(
-            block_id=DIGEST_BLOCK, text=MarkdownTextObject(text=text("home_digest_none", language))
+            block_id=DIGEST_BLOCK,
+            text=MarkdownTextObject(
+                text=shorten(subscriptions or text("digest_list_none", language), SECTION_CHARS)
+            ),
         ),
     ]
     return View(type="home", blocks=_fit(blocks, [], MAX_VIEW_BLOCKS, language)).to_dict()

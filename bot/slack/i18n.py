@@ -6,6 +6,7 @@ from __future__ import annotations
 import string
 
 from bot.models import LANGUAGES, Language
+from bot.slack.i18n_digest import DIGEST_STRINGS
 
 STRINGS: dict[str, dict[Language, str]] = {
     "review_clean": {
@@ -187,11 +188,6 @@ STRINGS: dict[str, dict[Language, str]] = {
         "de": "Digest-Abonnements",
         "it": "Abbonamenti al digest",
     },
-    "home_digest_none": {
-        "en": "The weekly digest is not available yet; subscriptions will appear here.",
-        "de": "Der wöchentliche Digest ist noch nicht verfügbar; Abonnements erscheinen hier.",
-        "it": "Il digest settimanale non è ancora disponibile; gli abbonamenti appariranno qui.",
-    },
     "prompts_title": {"en": "Try one of these", "de": "Probieren Sie", "it": "Provate"},
     "prompt_1": {
         "en": "Is social media only a marketing channel?",
@@ -220,6 +216,8 @@ STRINGS: dict[str, dict[Language, str]] = {
     },
     "prompt_3_title": {"en": "Check a draft", "de": "Entwurf prüfen", "it": "Controlla una bozza"},
 }
+
+STRINGS.update(DIGEST_STRINGS)  # the weekly digest's strings live in their own module
 
 _LOCALES: dict[str, Language] = {"en": "en", "de": "de", "it": "it"}
 

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from bot.errors import CoachError
 
-Subcommand = Literal["ask", "check", "traps", "help"]
+Subcommand = Literal["ask", "check", "traps", "help", "digest"]
 Intent = Literal["ask", "check"]
 
 _SUBCOMMANDS: dict[str, Subcommand] = {
@@ -30,6 +30,7 @@ _SUBCOMMANDS: dict[str, Subcommand] = {
     "help": "help",
     "hilfe": "help",
     "aiuto": "help",
+    "digest": "digest",
 }
 # A lone word that is no subcommand is taken for a mistyped one ("/coach settings") and gets
 # the help; anything longer, or with a question mark, is a question.
@@ -72,6 +73,7 @@ class Command:
     unknown: str | None  # the mistyped subcommand, if that is why this became "help"
     trigger_id: str
     response_url: str
+    enterprise: str | None = None  # Enterprise Grid org, when there is one
 
 
 @dataclass(frozen=True)
@@ -165,6 +167,7 @@ def parse_command(body: Mapping[str, Any]) -> Command:
         unknown=unknown,
         trigger_id=_str(body, "trigger_id", required=False),
         response_url=_str(body, "response_url", required=False),
+        enterprise=_str(body, "enterprise_id", required=False) or None,
     )
 
 

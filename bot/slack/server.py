@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import waitress
 from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt.oauth import OAuthFlow
 from slack_sdk.signature import SignatureVerifier
 
 from bot.config import Settings
@@ -28,6 +29,7 @@ from bot.services.factory import Services
 from bot.slack.app import SlackSetupError, build_app, build_deps
 from bot.slack.observe import outcome, request_kind
 from bot.slack.priority import AckGate
+from bot.slack.scheduling import start_digest_scheduler
 from bot.slack.wellformed import bolt_request
 from bot.slack.work import Deps
 
@@ -101,6 +103,9 @@ class SlackEndpoint:
         if path == METRICS_PATH and method in {"GET", "HEAD"} and self.metrics is not None:
             exposition, content_type = self.metrics.render()
             return "200 OK", [("Content-Type", content_type)], exposition.decode("utf-8")
+        flow = self.app.oauth_flow  # multi-workspace mode: "Add to Slack" and its callback
+        if flow is not None and method == "GET" and path in _oauth_paths(flow):
+            return self._oauth(environ, path)
         if path != EVENTS_PATH:
             return _error(404, "not found")
         if method != "POST":
@@ -121,6 +126,15 @@ class SlackEndpoint:
         environ[KIND] = request_kind(request.body)
         with self.gate.request():
             return _from_bolt(self.app.dispatch(request))
+
+    def _oauth(self, environ: WSGIEnvironment, path: str) -> tuple[str, list[tuple[str, str]], str]:
+        flow = self.app.oauth_flow
+        assert flow is not None
+        query = str(environ.get("QUERY_STRING") or "")
+        request = BoltRequest(body="", query=query, headers=_headers(environ))
+        if path == flow.install_path:
+            return _from_bolt(flow.handle_installation(request))
+        return _from_bolt(flow.handle_callback(request))
 
     def _refuse(
         self, raw: bytes, headers: dict[str, str | Sequence[str]]
@@ -146,6 +160,10 @@ class SlackEndpoint:
         if content_type not in _TYPES:
             return _error(415, "expected JSON or form data")
         return None
+
+
+def _oauth_paths(flow: OAuthFlow) -> tuple[str, str]:
+    return flow.install_path, flow.redirect_uri_path
 
 
 def _read(environ: WSGIEnvironment, limit: int) -> bytes | int:
@@ -247,12 +265,15 @@ def serve(settings: Settings, services: Services, host: str) -> None:
             "set PORT to a free port"
         ) from exc
     log.info("serving Slack on http://%s:%s%s", host, server.effective_port, EVENTS_PATH)
+    scheduler = start_digest_scheduler(settings, deps)
     # waitress stops on KeyboardInterrupt; SIGTERM (docker stop, Kubernetes) should too.
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         server.run()
     finally:
         log.info("stopping: finishing the replies in progress")
+        if scheduler is not None:
+            scheduler.stop()  # a digest being posted finishes, or its lease hands it over
         deps.executor.shutdown(wait=True, cancel_futures=False)
 
 

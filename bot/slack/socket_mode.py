@@ -13,6 +13,7 @@ from bot.observability.context import request_scope
 from bot.services.factory import Services
 from bot.slack.app import SlackSetupError, build_app, build_deps
 from bot.slack.observe import request_kind
+from bot.slack.scheduling import start_digest_scheduler
 
 if TYPE_CHECKING:
     from slack_sdk.socket_mode.client import BaseSocketModeClient
@@ -27,9 +28,15 @@ def run_socket_mode(settings: Settings, services: Services) -> None:
             "SLACK_APP_TOKEN is not set; Socket Mode needs an app-level token (xapp-…) "
             "with the connections:write scope"
         )
-    app = build_app(settings, build_deps(settings, services))
+    deps = build_deps(settings, services)
+    app = build_app(settings, deps)
     token = settings.slack_app_token.get_secret_value()
-    ObservedSocketModeHandler(app, token, services.metrics).start()  # type: ignore[no-untyped-call]
+    scheduler = start_digest_scheduler(settings, deps)
+    try:
+        ObservedSocketModeHandler(app, token, services.metrics).start()  # type: ignore[no-untyped-call]
+    finally:
+        if scheduler is not None:
+            scheduler.stop()
 
 
 class ObservedSocketModeHandler(SocketModeHandler):

@@ -17,6 +17,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.errors import CoachError
 from bot.models import Answer
+from bot.services.usage import Origin
 from bot.slack.blocks import Message, answer_message, stream_footer
 from bot.slack.mrkdwn import escape
 from bot.slack.payloads import Who
@@ -40,7 +41,12 @@ class Target:
 
 def answer_in_dm(deps: Deps, client: WebClient, target: Target, question: str) -> None:
     fallback = deps.locales.language(client, target.who.user)
-    items = deps.services.answer.stream(question, fallback, caller=caller(target.who))
+    items = _recorded(
+        deps,
+        target,
+        question,
+        deps.services.answer.stream(question, fallback, caller=caller(target.who)),
+    )
     try:
         first = next(items)
         second = next(items)
@@ -51,6 +57,17 @@ def answer_in_dm(deps: Deps, client: WebClient, target: Target, question: str) -
         _post(client, target, _render(deps, second))
         return
     _stream(deps, client, target, [first, second], items)
+
+
+def _recorded(
+    deps: Deps, target: Target, question: str, items: Iterator[str | Answer]
+) -> Iterator[str | Answer]:
+    """The stream as it is, recording the final answer for the digest when it comes."""
+    origin = Origin(target.who.team, target.channel, target.who.user)
+    for item in items:
+        if isinstance(item, Answer):
+            deps.usage.asked(origin, item, question)
+        yield item
 
 
 def _stream(

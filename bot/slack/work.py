@@ -12,6 +12,7 @@ from typing import Literal
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.oauth.installation_store import InstallationStore
 
 from bot.config import Settings
 from bot.errors import CoachError, EmptyInput, InputTooLong
@@ -19,14 +20,18 @@ from bot.knowledge import KnowledgeBase
 from bot.models import Language, Review
 from bot.observability.context import carried
 from bot.services.dedup import DedupStore
+from bot.services.digest import DigestService
 from bot.services.factory import Services
 from bot.services.feedback import FeedbackService
 from bot.services.ratelimit import Caller
+from bot.services.subscriptions import SubscriptionService
+from bot.services.usage import Origin, UsageService
 from bot.slack.blocks import Message, answer_message, notice, review_message
 from bot.slack.i18n import text
 from bot.slack.locales import LocaleCache
 from bot.slack.payloads import Mention, Who
 from bot.slack.results import ResultCache
+from bot.storage.db import Database
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +50,11 @@ class Deps:
     results: ResultCache
     locales: LocaleCache
     executor: Executor  # runs the slow half of every listener, after the ack
+    database: Database
+    usage: UsageService  # what the coach checked and answered, for the digest
+    subscriptions: SubscriptionService
+    digests: DigestService
+    installations: InstallationStore | None = None  # multi-workspace mode only
 
     @property
     def knowledge(self) -> KnowledgeBase:
@@ -89,12 +99,14 @@ def check(
     note: str | None = None,
     *,
     share: bool = True,
+    channel: str = "",
 ) -> Message:
     fallback = deps.locales.language(client, who.user)
     try:
         review = deps.services.review.review(draft, fallback, caller=caller(who))
     except CoachError as exc:
         return failure(exc, fallback, "check")
+    deps.usage.checked(Origin(who.team, channel, who.user), review, draft)
     if note:
         review = _with_note(review, text(note, review.language))
     reference = ResultCache.new_reference()
@@ -103,12 +115,21 @@ def check(
     return message
 
 
-def ask(deps: Deps, client: WebClient, who: Who, question: str, *, share: bool = True) -> Message:
+def ask(
+    deps: Deps,
+    client: WebClient,
+    who: Who,
+    question: str,
+    *,
+    share: bool = True,
+    channel: str = "",
+) -> Message:
     fallback = deps.locales.language(client, who.user)
     try:
         answer = deps.services.answer.ask(question, fallback, caller=caller(who))
     except CoachError as exc:
         return failure(exc, fallback, "ask")
+    deps.usage.asked(Origin(who.team, channel, who.user), answer, question)
     reference = ResultCache.new_reference()
     message = answer_message(answer, deps.knowledge, reference, share=share)
     deps.results.put(reference, message)
@@ -122,10 +143,12 @@ def _with_note(review: Review, note: str) -> Review:
 def reply_to_mention(deps: Deps, client: WebClient, mention: Mention) -> Message:
     """A question is answered; "check this" in a thread checks the thread's first message."""
     if mention.intent == "ask":
-        return ask(deps, client, mention.who, mention.text, share=False)
+        return ask(deps, client, mention.who, mention.text, share=False, channel=mention.channel)
     if not mention.in_thread:
         if mention.text:
-            return check(deps, client, mention.who, mention.text, share=False)
+            return check(
+                deps, client, mention.who, mention.text, share=False, channel=mention.channel
+            )
         return notice(
             text("nothing_to_check_here", deps.locales.language(client, mention.who.user))
         )
@@ -135,12 +158,20 @@ def reply_to_mention(deps: Deps, client: WebClient, mention: Mention) -> Message
 def _check_thread(deps: Deps, client: WebClient, mention: Mention) -> Message:
     parent = read_parent(client, mention.channel, mention.thread_ts or mention.ts)
     if parent:
-        return check(deps, client, mention.who, parent, share=False)
+        return check(deps, client, mention.who, parent, share=False, channel=mention.channel)
     language = deps.locales.language(client, mention.who.user)
     if parent == "":
         return notice(text("no_message_text", language))
     if mention.text:  # the thread could not be read: check what the mention itself says
-        return check(deps, client, mention.who, mention.text, "thread_unread", share=False)
+        return check(
+            deps,
+            client,
+            mention.who,
+            mention.text,
+            "thread_unread",
+            share=False,
+            channel=mention.channel,
+        )
     return notice(text("thread_unread_empty", language))
 
 

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 
 from bot.storage.db import Database
 from bot.storage.schema import (
@@ -62,21 +62,27 @@ class Activity:
 
 
 def add_usage(database: Database, record: UsageRecord) -> None:
+    # Core inserts, not ORM objects: this runs once per reply, and the unit of work's
+    # bookkeeping cost more than the two statements themselves.
     with database.transaction() as session:
-        event = UsageEvent(
-            workspace=record.workspace,
-            channel=record.channel,
-            user=record.user,
-            at=record.at,
-            kind=record.kind,
-            language=record.language,
-            engine=record.engine,
-            topic=record.topic,
-            text=record.text,
-        )
-        session.add(event)
-        session.flush()  # assigns the id the trap rows refer to
-        session.add_all(UsageTrap(event_id=event.id, trap=n) for n in sorted(set(record.traps)))
+        event_id = session.execute(
+            insert(UsageEvent)
+            .values(
+                workspace=record.workspace,
+                channel=record.channel,
+                user=record.user,
+                at=record.at,
+                kind=record.kind,
+                language=record.language,
+                engine=record.engine,
+                topic=record.topic,
+                text=record.text,
+            )
+            .returning(UsageEvent.id)
+        ).scalar_one()
+        traps = sorted(set(record.traps))
+        if traps:
+            session.execute(insert(UsageTrap), [{"event_id": event_id, "trap": n} for n in traps])
 
 
 def add_feedback(database: Database, record: FeedbackRecord) -> None:

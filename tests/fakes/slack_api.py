@@ -3,7 +3,9 @@ every call with its method AND its body.
 
 Point a WebClient (or SLACK_API_URL) at `fake.api_url`. Response URLs (`respond()`) are served
 too: give payloads `fake.response_url("name")` and calls arrive as method "response_url".
-Script failures per method with `fail(...)` (a 429 with Retry-After, or an `ok: false` error).
+Script failures per method with `fail(...)` (a 429 with Retry-After, or an `ok: false` error),
+and slow answers with `delay(...)`. Posted messages are kept per channel and served back by
+conversations.history and conversations.replies (see `slack_messages.py`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
+
+from tests.fakes.slack_messages import MESSAGE_ANSWERS, remember, stored, thread
 
 BOT_USER = "UBOT"
 
@@ -66,6 +70,16 @@ class FakeSlackState:
     locales: dict[str, str] = field(default_factory=dict)
     condition: threading.Condition = field(default_factory=threading.Condition)
     ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    messages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # by channel
+    uploads: dict[str, dict[str, Any]] = field(default_factory=dict)  # files_upload_v2
+    delays: dict[str, float] = field(default_factory=dict)  # method -> seconds
+    installs: dict[str, dict[str, str]] = field(default_factory=dict)  # OAuth code -> team
+    teams: dict[str, str] = field(default_factory=dict)  # bot token -> team id
+    base_url: str = ""
+
+    def new_ts(self) -> str:
+        # Real seconds (history filters on `oldest`), a counter to keep them unique.
+        return f"{int(time.time())}.{next(self.ts):06d}"
 
 
 class FakeSlack:
@@ -76,6 +90,7 @@ class FakeSlack:
         handler = type("Handler", (_Handler,), {"state": self.state})
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self._server.daemon_threads = True
+        self.state.base_url = self.base_url
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )
@@ -115,6 +130,27 @@ class FakeSlack:
         failure = _Failure(status, {"ok": False, "error": error}, headers, times)
         with self.state.condition:
             self.state.failures.setdefault(method, []).append(failure)
+
+    def delay(self, method: str, seconds: float) -> None:
+        """Calls of `method` are carried out at once but answered `seconds` later (a slow
+        Slack, or a process that dies while waiting for the answer)."""
+        with self.state.condition:
+            self.state.delays[method] = seconds
+
+    def install(self, code: str, team: str, token: str) -> None:
+        """oauth.v2.access with `code` installs the app in `team` with bot `token`."""
+        with self.state.condition:
+            self.state.installs[code] = {"team": team, "token": token}
+            self.state.teams[token] = team
+
+    def messages(self, channel: str) -> list[dict[str, Any]]:
+        """What was posted to `channel`, oldest first (thread replies included)."""
+        with self.state.condition:
+            return stored(self.state, channel)
+
+    def uploaded(self, file_id: str) -> bytes:
+        with self.state.condition:
+            return bytes(self.state.uploads[file_id]["data"])
 
     def add_thread(self, channel: str, thread_ts: str, *messages: dict[str, Any]) -> None:
         with self.state.condition:
@@ -167,6 +203,9 @@ class FakeSlack:
 class _Handler(BaseHTTPRequestHandler):
     state: FakeSlackState
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in separate writes; without this, Nagle and delayed ACKs hold
+    # each answer back by up to 200 ms.
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: object) -> None:
         pass  # keep test output clean
@@ -180,7 +219,11 @@ class _Handler(BaseHTTPRequestHandler):
     def _handle(self, verb: str) -> None:
         url = urlsplit(self.path)
         length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length).decode("utf-8") if length else ""
+        data = self.rfile.read(length) if length else b""
+        if url.path.startswith("/upload/"):  # files_upload_v2's second step: the raw bytes
+            self._upload(url.path.removeprefix("/upload/"), data)
+            return
+        raw = data.decode("utf-8")
         body = dict(parse_qsl(url.query, keep_blank_values=True))
         body.update(_parse(raw, self.headers.get("Content-Type") or ""))
         if url.path.startswith("/response/"):
@@ -192,14 +235,30 @@ class _Handler(BaseHTTPRequestHandler):
             self.state.calls.append(call)
             status, answer, headers = self._answer(call)
             self.state.condition.notify_all()
-        payload = json.dumps(answer).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
-        self.send_header("Content-Length", str(len(payload)))
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(payload)
+            delay = self.state.delays.get(method, 0.0)
+        if delay:
+            time.sleep(delay)
+        self._send(status, json.dumps(answer).encode(), headers)
+
+    def _upload(self, file_id: str, data: bytes) -> None:
+        with self.state.condition:
+            found = self.state.uploads.get(file_id)
+            if found is not None:
+                found["data"] = data
+            self.state.condition.notify_all()
+        self._send(200 if found is not None else 404, f"OK - {len(data)}".encode(), {})
+
+    def _send(self, status: int, payload: bytes, headers: dict[str, str]) -> None:
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(payload)))
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(payload)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client is gone (a test killed it mid-call): nothing to answer
 
     def _answer(self, call: Call) -> tuple[int, dict[str, Any], dict[str, str]]:
         scripted = self.state.failures.get(call.method)
@@ -209,11 +268,14 @@ class _Handler(BaseHTTPRequestHandler):
             if failure.times <= 0:
                 scripted.pop(0)
             return failure.status, failure.body, failure.headers
-        if call.method != "response_url" and not call.headers.get("authorization", "").startswith(
-            "Bearer xox"
-        ):
+        # oauth.v2.access authenticates with the client id and secret, not a token.
+        if call.method not in {"response_url", "oauth.v2.access"} and not call.headers.get(
+            "authorization", ""
+        ).startswith("Bearer xox"):
             return 200, {"ok": False, "error": "not_authed"}, {}
-        return 200, _ANSWERS.get(call.method, _unknown)(self.state, call.body), {}
+        token = call.headers.get("authorization", "").removeprefix("Bearer ")
+        body = {**call.body, "_token": token}  # auth.test answers for the token's workspace
+        return 200, _ANSWERS.get(call.method, _unknown)(self.state, body), {}
 
 
 def _parse(raw: str, content_type: str) -> dict[str, Any]:
@@ -226,7 +288,7 @@ def _parse(raw: str, content_type: str) -> dict[str, Any]:
 
 
 def _ts(state: FakeSlackState) -> str:
-    return f"1700000000.{next(state.ts):06d}"
+    return state.new_ts()
 
 
 def _unknown(state: FakeSlackState, body: dict[str, Any]) -> dict[str, Any]:
@@ -240,11 +302,17 @@ def _ok(state: FakeSlackState, body: dict[str, Any]) -> dict[str, Any]:
 def _post(state: FakeSlackState, body: dict[str, Any]) -> dict[str, Any]:
     ts = _ts(state)
     message = {"type": "message", "text": body.get("text", ""), "user": BOT_USER, "ts": ts}
+    for key in ("thread_ts", "metadata", "blocks"):
+        if body.get(key):
+            message[key] = body[key]
+    remember(state, str(body.get("channel")), message)
     return {"ok": True, "channel": body.get("channel"), "ts": ts, "message": message}
 
 
 def _replies(state: FakeSlackState, body: dict[str, Any]) -> dict[str, Any]:
     messages = state.threads.get((body.get("channel", ""), body.get("ts", "")))
+    if messages is None:
+        messages = thread(state, str(body.get("channel", "")), str(body.get("ts", "")))
     if messages is None:
         return {"ok": False, "error": "thread_not_found"}
     limit = int(body.get("limit") or 1000)
@@ -268,7 +336,7 @@ def _auth(state: FakeSlackState, body: dict[str, Any]) -> dict[str, Any]:
         "url": "https://fake.slack.test/",
         "team": "Fake",
         "user": "coach",
-        "team_id": "T111",
+        "team_id": state.teams.get(str(body.get("_token")), "T111"),
         "user_id": BOT_USER,
         "bot_id": "BBOT",
         "is_enterprise_install": False,
@@ -298,4 +366,5 @@ _ANSWERS: dict[str, Callable[[FakeSlackState, dict[str, Any]], dict[str, Any]]] 
     "assistant.threads.setSuggestedPrompts": _ok,
     "assistant.threads.setStatus": _ok,
     "response_url": _ok,
+    **MESSAGE_ANSWERS,
 }

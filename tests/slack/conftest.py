@@ -24,6 +24,7 @@ from bot.slack.app import build_app, build_deps
 from bot.slack.priority import AckGate
 from bot.slack.server import BackgroundServer, SlackEndpoint, create_server
 from bot.slack.work import Deps
+from bot.storage.db import Database
 from tests.fakes.slack_api import FakeSlack
 
 PAYLOADS = Path(__file__).parent / "payloads"
@@ -159,11 +160,17 @@ def fake() -> Iterator[FakeSlack]:
 
 
 @contextmanager
-def running_app(fake: FakeSlack, services: Services) -> Iterator[Harness]:
-    """The real app over HTTP on a free loopback port, its Web API pointed at `fake`."""
-    settings = slack_settings(fake.api_url)
+def running_app(
+    fake: FakeSlack,
+    services: Services,
+    database: Database,
+    settings: Settings | None = None,
+) -> Iterator[Harness]:
+    """The real app over HTTP on a free loopback port, its Web API pointed at `fake`, its
+    records in `database`."""
+    settings = settings or slack_settings(fake.api_url)
     gate = AckGate()
-    deps = build_deps(settings, services, gate=gate)
+    deps = build_deps(settings, services, gate=gate, database=database)
     app = build_app(settings, deps)
     endpoint = SlackEndpoint(app, SECRET, gate)
     server = BackgroundServer(create_server(endpoint, "127.0.0.1", 0, threads=4))
@@ -176,6 +183,6 @@ def running_app(fake: FakeSlack, services: Services) -> Iterator[Harness]:
 
 
 @pytest.fixture
-def slack(fake: FakeSlack, services: Services) -> Iterator[Harness]:
-    with running_app(fake, services) as harness:
+def slack(fake: FakeSlack, services: Services, sqlite_database: Database) -> Iterator[Harness]:
+    with running_app(fake, services, sqlite_database) as harness:
         yield harness

@@ -14,14 +14,17 @@ from slack_bolt import App, BoltRequest
 from bot.services.factory import Services
 from bot.slack.app import build_app, build_deps
 from bot.slack.work import Deps
+from bot.storage.db import Database
 from tests.fakes.slack_api import FakeSlack
 from tests.slack.conftest import load, slack_settings
 
 
 @pytest.fixture
-def socket_app(fake: FakeSlack, services: Services) -> Iterator[tuple[App, Deps]]:
+def socket_app(
+    fake: FakeSlack, services: Services, sqlite_database: Database
+) -> Iterator[tuple[App, Deps]]:
     settings = slack_settings(fake.api_url).model_copy(update={"slack_signing_secret": None})
-    deps = build_deps(settings, services)
+    deps = build_deps(settings, services, database=sqlite_database)
     try:
         yield build_app(settings, deps), deps
     finally:

@@ -17,6 +17,7 @@ from bot.llm.notes import note
 from bot.llm.openai_compat import OpenAICompatibleClient
 from bot.services.factory import Services, build_services
 from bot.slack.mrkdwn import escape
+from bot.storage.db import Database
 from tests.fakes.openai_server import FakeOpenAI, chat, error
 from tests.fakes.slack_api import FakeSlack
 from tests.llm.conftest import FAST, answer_json, llm_settings
@@ -43,8 +44,10 @@ def llm_services(openai: FakeOpenAI, engine: OfflineEngine) -> Services:
 
 
 @pytest.fixture
-def slack_llm(fake: FakeSlack, llm_services: Services) -> Iterator[Harness]:
-    with running_app(fake, llm_services) as harness:
+def slack_llm(
+    fake: FakeSlack, llm_services: Services, sqlite_database: Database
+) -> Iterator[Harness]:
+    with running_app(fake, llm_services, sqlite_database) as harness:
         yield harness
 
 

@@ -46,6 +46,8 @@ def _record(deps: Deps, respond: Respond, click: Click) -> None:
             language=language,
             topics=tuple(n for n in ref.get("t", []) if isinstance(n, int)),
             reference=str(ref.get("r", "")),
+            workspace=click.who.team,
+            channel=click.channel or "",
         )
     except FeedbackError as exc:
         log.warning("ignored feedback: %s", exc)

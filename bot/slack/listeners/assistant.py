@@ -61,6 +61,8 @@ def reply_direct(deps: Deps, client: WebClient, mention: Mention) -> None:
         if not mention.text:
             post(help_message(deps.locales.language(client, mention.who.user)))
         elif mention.intent == "check":
-            post(check(deps, client, mention.who, mention.text, share=False))
+            post(
+                check(deps, client, mention.who, mention.text, share=False, channel=mention.channel)
+            )
         else:
             answer_in_dm(deps, client, target, mention.text)

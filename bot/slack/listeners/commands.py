@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.slack.blocks import Message, check_modal, help_message, traps_message
+from bot.slack.digest_commands import digest_reply
 from bot.slack.payloads import Command, PayloadError, parse_command
 from bot.slack.work import Deps, ask, check, quick_client, replying_on_failure
 
@@ -46,11 +47,13 @@ def _work(deps: Deps, client: WebClient, respond: Respond, command: Command) -> 
 def _run(deps: Deps, client: WebClient, command: Command) -> Message:
     match command.subcommand:
         case "ask":
-            return ask(deps, client, command.who, command.argument)
+            return ask(deps, client, command.who, command.argument, channel=command.channel)
         case "check":
-            return check(deps, client, command.who, command.argument)
+            return check(deps, client, command.who, command.argument, channel=command.channel)
         case "traps":
             return traps_message(deps.knowledge, deps.locales.language(client, command.who.user))
+        case "digest":
+            return digest_reply(deps, client, command)
     language = deps.locales.language(client, command.who.user)
     return help_message(language, command.unknown)
 

@@ -15,6 +15,7 @@ from slack_bolt import App, BoltContext, BoltRequest
 from slack_sdk import WebClient
 
 from bot.slack.blocks import home_view
+from bot.slack.digest_blocks import subscription_lines
 from bot.slack.listeners.assistant import reply_direct
 from bot.slack.payloads import Mention, PayloadError, mentions_bot, parse_mention
 from bot.slack.work import Deps, once, reply_to_mention, replying_on_failure
@@ -48,21 +49,47 @@ def register(app: App, deps: Deps) -> None:
         deps.later(lambda: _handle(deps, client, body, bot))
 
     @app.event("app_home_opened", matchers=[lambda event: event.get("tab", "home") == "home"])
-    def home(event: dict[str, Any], client: WebClient) -> None:
+    def home(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         if isinstance(event.get("user"), str):
-            deps.later(lambda: _publish_home(deps, client, event["user"]))
+            team = context.team_id or ""
+            deps.later(lambda: _publish_home(deps, client, event["user"], team))
 
     @app.event("app_uninstalled")
     @app.event("tokens_revoked")
-    def uninstalled(event: dict[str, Any]) -> None:
+    def uninstalled(event: dict[str, Any], context: BoltContext) -> None:
         log.info("the app lost its tokens (%s); forgetting cached user data", event.get("type"))
         deps.locales.forget_all()
+        enterprise, team = context.enterprise_id, context.team_id
+        deps.later(lambda: forget(deps, event, enterprise, team))
 
 
-def _publish_home(deps: Deps, client: WebClient, user: str) -> None:
+def _publish_home(deps: Deps, client: WebClient, user: str, team: str) -> None:
     language = deps.locales.language(client, user)
     with replying_on_failure(lambda _: None, language):
-        client.views_publish(user_id=user, view=home_view(deps.knowledge, language))
+        # Only this workspace's subscriptions: a user never sees another workspace's.
+        records = deps.subscriptions.of_workspace(team) if team else []
+        view = home_view(deps.knowledge, language, subscription_lines(records, language))
+        client.views_publish(user_id=user, view=view)
+
+
+def forget(deps: Deps, event: Mapping[str, Any], enterprise: str | None, team: str | None) -> None:
+    """Delete what an uninstall or revocation took away: the tokens (multi-workspace mode)
+    and, when COACH_DELETE_DATA_ON_UNINSTALL is true, the workspace's records."""
+    store = deps.installations
+    uninstalled = event.get("type") == "app_uninstalled"
+    if store is not None:
+        tokens = event.get("tokens") or {}
+        if uninstalled:
+            store.delete_all(enterprise_id=enterprise, team_id=team)
+        else:
+            if tokens.get("bot"):
+                store.delete_bot(enterprise_id=enterprise, team_id=team)
+            for user in tokens.get("oauth") or []:
+                store.delete_installation(enterprise_id=enterprise, team_id=team, user_id=user)
+        log.info("deleted the revoked tokens of workspace %s", team)
+    if uninstalled and team and deps.settings.delete_data_on_uninstall:
+        removed = deps.usage.forget_workspace(team)
+        log.info("deleted %d records of workspace %s after it uninstalled the app", removed, team)
 
 
 def _handle(

@@ -49,6 +49,6 @@ def _work(deps: Deps, client: WebClient, respond: Respond, shortcut: MessageShor
 
     with replying_on_failure(post, deps.locales.cached(shortcut.who.user)):
         if shortcut.text.strip():
-            post(check(deps, client, shortcut.who, shortcut.text))
+            post(check(deps, client, shortcut.who, shortcut.text, channel=shortcut.channel))
         else:
             post(notice(text("no_message_text", deps.locales.language(client, shortcut.who.user))))

@@ -40,7 +40,9 @@ def _work(deps: Deps, client: WebClient, submission: ModalSubmission) -> None:
         _deliver(client, submission, message)
 
     with replying_on_failure(post, deps.locales.cached(submission.who.user)):
-        post(check(deps, client, submission.who, submission.draft))
+        post(
+            check(deps, client, submission.who, submission.draft, channel=submission.channel or "")
+        )
 
 
 def _deliver(client: WebClient, submission: ModalSubmission, message: Message) -> None:
