@@ -67,6 +67,8 @@ def _quiet_waitress() -> None:
 
 
 def role_coach(api_url: str) -> None:
+    import tempfile
+
     from bot.config import load_settings
     from bot.services.factory import build_services
     from bot.slack.server import create_server, endpoint_for
@@ -77,6 +79,10 @@ def role_coach(api_url: str) -> None:
         SLACK_BOT_TOKEN=TOKEN,
         SLACK_SIGNING_SECRET=SECRET,
         SLACK_API_URL=api_url,
+        # The embedded default (SQLite) records usage and claims each event, in a folder of
+        # its own; DATABASE_URL in the environment (e.g. PostgreSQL) is used instead if set.
+        DATABASE_URL=os.environ.get("DATABASE_URL") or None,
+        COACH_DATA_DIR=tempfile.mkdtemp(prefix="coach-bench-"),
     )
     _quiet_waitress()
     endpoint, _ = endpoint_for(settings, build_services(settings))
