@@ -85,6 +85,7 @@ def register(app: typer.Typer, settings: Callable[[], Settings]) -> None:
         from bot.observability.logs import configure_logging
         from bot.resources import data_dir
         from bot.services.digest import DigestService
+        from bot.services.digest_summary import summarizer_for
         from bot.slack.app import SlackSetupError
         from bot.slack.scheduling import digest_scheduler
         from bot.storage.db import open_database
@@ -99,7 +100,7 @@ def register(app: typer.Typer, settings: Callable[[], Settings]) -> None:
         database = open_database(current.database_url, current.data_dir)
         # The knowledge base alone: a digest needs the titles and advice, not the models.
         knowledge = KnowledgeBase.load(current.knowledge_dir or data_dir("knowledge"))
-        digests = DigestService(database, knowledge)
+        digests = DigestService(database, knowledge, summarizer_for(current))
         report = digest_scheduler(current, database, digests).run_once()
         typer.echo(f"digest run: {report}")
         database.dispose()

@@ -24,6 +24,8 @@ _BRACES = re.compile(r"\{\{")
 EXPECTED: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "review": (frozenset({"knowledge"}), frozenset({"language", "hints", "draft"})),
     "answer": (frozenset({"knowledge"}), frozenset({"language", "ranking", "question"})),
+    # The weekly digest's prose: figures only (no user text reaches this prompt).
+    "digest": (frozenset(), frozenset({"language", "figures"})),
 }
 
 
@@ -55,6 +57,7 @@ class Prompt:
 class Prompts:
     review: Prompt
     answer: Prompt
+    digest: Prompt
 
 
 def load_prompts(directory: Path | None = None) -> Prompts:

@@ -13,7 +13,7 @@ from typing import Literal, Protocol
 
 from pydantic import BaseModel
 
-Task = Literal["review", "answer"]
+Task = Literal["review", "answer", "digest"]
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from bot.config import Settings
 from bot.errors import CoachError
 from bot.services.dedup import DatabaseDedupStore, DedupStore
 from bot.services.digest import DigestService
+from bot.services.digest_summary import summarizer_for
 from bot.services.factory import Services
 from bot.services.feedback import DatabaseFeedbackStore, FeedbackService
 from bot.services.subscriptions import SubscriptionService
@@ -93,7 +94,11 @@ def build_deps(
         database=database,
         usage=UsageService(database, store_text=settings.store_text),
         subscriptions=SubscriptionService(database),
-        digests=DigestService(database, services.engine.knowledge),
+        digests=DigestService(
+            database,
+            services.engine.knowledge,
+            summarizer_for(settings, services.llm.client if services.llm else None),
+        ),
         installations=installation_store(settings, database) if settings.oauth_configured else None,
     )
 
