@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -131,6 +132,7 @@ class Metrics:
             "Usage events waiting to be written because the database was unavailable.",
             registry=r,
         )
+        self._request_children: dict[tuple[str, str], tuple[Any, Any]] = {}
         self._zeroes()
 
     def _zeroes(self) -> None:
@@ -145,9 +147,15 @@ class Metrics:
 
     # -- recording ----------------------------------------------------------------------------
     def request(self, kind: str, outcome: str, seconds: float) -> None:
-        kind = _safe(kind)
-        self.requests.labels(kind, _safe(outcome)).inc()
-        self.ack_seconds.labels(kind).observe(seconds)
+        # On every ack: the labelled children are looked up once per (kind, outcome) and
+        # kept, which halves the cost (both label sets are small and fixed).
+        children = self._request_children.get((kind, outcome))
+        if children is None:
+            safe = _safe(kind)
+            children = (self.requests.labels(safe, _safe(outcome)), self.ack_seconds.labels(safe))
+            self._request_children[(kind, outcome)] = children
+        children[0].inc()
+        children[1].observe(seconds)
 
     def task(self, task: str, engine: str) -> None:
         self.tasks.labels(_safe(task), _safe(engine)).inc()
