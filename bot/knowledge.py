@@ -94,7 +94,8 @@ class KnowledgeBase:
 
 def _load_file(path: Path) -> Misconception:
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 15x faster
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506
     except (OSError, yaml.YAMLError) as exc:
         raise KnowledgeError(f"{path}: cannot read YAML ({exc})") from exc
     if not isinstance(raw, dict):

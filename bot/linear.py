@@ -50,13 +50,18 @@ class Featurizer:
     def vector(self, text: str, language: Language) -> Vector:
         columns, values = [], []
         for name, view in zip(VIEWS, self.views, strict=True):
-            counts = Counter(t for t in ANALYZERS[name](text, language) if t in view.vocabulary)
-            if not counts:
+            vocabulary = view.vocabulary
+            known = [
+                (column, count)
+                for token, count in Counter(ANALYZERS[name](text, language)).items()
+                if (column := vocabulary.get(token)) is not None
+            ]
+            if not known:
                 continue
-            cols = np.fromiter(
-                (view.vocabulary[t] for t in counts), dtype=np.int64, count=len(counts)
+            cols = np.fromiter((c for c, _ in known), dtype=np.int64, count=len(known))
+            tf = 1.0 + np.log(
+                np.fromiter((n for _, n in known), dtype=np.float64, count=len(known))
             )
-            tf = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))
             weights = tf * view.idf[cols]
             weights *= view.weight / np.linalg.norm(weights)
             columns.append(cols + view.offset)

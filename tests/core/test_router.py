@@ -12,7 +12,7 @@ COVERED = [
         "Should our support team answer complaints on Twitter, or is that a marketing job?",
         {1, 3},
     ),
-    ("en", "How soon should a LinkedIn campaign pay for itself?", {2}),
+    ("en", "When will our Instagram account start paying off?", {2}),
     ("en", "We posted a wrong price yesterday. Will this ruin our reputation?", {4}),
     ("en", "Do we need to pay for social media at all, or is organic enough?", {5}),
     ("de", "Ist Social Media für uns nur ein Werbekanal?", {1}),
