@@ -19,7 +19,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import ColumnElement, Executable, and_, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.storage.db import Database
@@ -69,62 +69,73 @@ def claim(
     """Take the week's delivery for this channel, or None if it is posted, being posted by a
     live owner, or waiting for its next retry."""
     owner = uuid.uuid4().hex
-    insert = postgresql.insert if database.dialect == "postgresql" else sqlite.insert
-    fresh = {
-        "id": uuid.uuid4().hex,
-        "workspace": workspace,
-        "channel": channel,
-        "week": week,
-        "state": POSTING,
-        "owner": owner,
-        "lease_until": now + lease,
-        "attempts": 1,
-        "chart_done": False,
-        "created_at": now,
-        "updated_at": now,
-    }
-    columns = (
-        Delivery.id,
-        Delivery.attempts,
-        Delivery.message_ts,
-        Delivery.chart_done,
-        Delivery.created_at,
-    )
+    where = (Delivery.workspace == workspace, Delivery.channel == channel, Delivery.week == week)
     with database.transaction() as session:
-        statement = (
-            insert(Delivery)
-            .values(fresh)
-            .on_conflict_do_nothing(index_elements=["workspace", "channel", "week"])
-            .returning(*columns)
-        )
-        row = session.execute(statement).first()
+        fresh = {
+            "id": uuid.uuid4().hex,
+            "workspace": workspace,
+            "channel": channel,
+            "week": week,
+            "state": POSTING,
+            "owner": owner,
+            "lease_until": now + lease,
+            "attempts": 1,
+            "chart_done": False,
+            "created_at": now,
+            "updated_at": now,
+        }
+        row = session.execute(_first_attempt(database.dialect, fresh)).first()
         if row is None:
-            takeover = (
-                update(Delivery)
-                .where(
-                    Delivery.workspace == workspace,
-                    Delivery.channel == channel,
-                    Delivery.week == week,
-                    or_(
-                        and_(Delivery.state == RETRY, Delivery.next_attempt_at <= now),
-                        and_(Delivery.state == POSTING, Delivery.lease_until < now),
-                    ),
-                )
-                .values(
-                    state=POSTING,
-                    owner=owner,
-                    lease_until=now + lease,
-                    attempts=Delivery.attempts + 1,
-                    updated_at=now,
-                )
-                .returning(*columns)
-            )
-            row = session.execute(takeover).first()
+            row = session.execute(_takeover(where, owner, now, lease)).first()
         if row is None:
             return None
         digest_id, attempts, message_ts, chart_done, created_at = row
     return Claim(
         digest_id, workspace, channel, week, owner, attempts, message_ts, chart_done, created_at
+    )
+
+
+_RETURNED = (
+    Delivery.id,
+    Delivery.attempts,
+    Delivery.message_ts,
+    Delivery.chart_done,
+    Delivery.created_at,
+)
+
+
+def _first_attempt(dialect: str, fresh: dict[str, object]) -> Executable:
+    """INSERT the row; if another process has it already, nothing happens (no error)."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return (
+        insert(Delivery)
+        .values(fresh)
+        .on_conflict_do_nothing(index_elements=["workspace", "channel", "week"])
+        .returning(*_RETURNED)
+    )
+
+
+def _takeover(
+    where: tuple[ColumnElement[bool], ...], owner: str, now: datetime, lease: timedelta
+) -> Executable:
+    """UPDATE the row only if its retry is due or its owner's lease has expired."""
+    return (
+        update(Delivery)
+        .where(
+            *where,
+            or_(
+                and_(Delivery.state == RETRY, Delivery.next_attempt_at <= now),
+                and_(Delivery.state == POSTING, Delivery.lease_until < now),
+            ),
+        )
+        .values(
+            state=POSTING,
+            owner=owner,
+            lease_until=now + lease,
+            attempts=Delivery.attempts + 1,
+            updated_at=now,
+        )
+        .returning(*_RETURNED)
     )
 
 
