@@ -127,6 +127,13 @@ class Metrics:
             ["outcome"],
             registry=r,
         )
+        self.usage_events = Counter(
+            "coach_usage_events",
+            "Usage events for the digest: written at once, queued while the database was "
+            "unavailable, or flushed once it was back.",
+            ["outcome"],
+            registry=r,
+        )
         self.usage_pending = Gauge(
             "coach_usage_events_pending",
             "Usage events waiting to be written because the database was unavailable.",
@@ -141,6 +148,8 @@ class Metrics:
             self.traps.labels(str(number))
         for outcome in DIGEST_OUTCOMES:
             self.digests.labels(outcome)
+        for outcome in ("written", "queued", "flushed"):
+            self.usage_events.labels(outcome)
         for task in TASKS:
             for engine in ("offline", "llm"):
                 self.tasks.labels(task, engine)
@@ -191,8 +200,11 @@ class Metrics:
     def log_message(self, level: str, component: str) -> None:
         self.log_events.labels(_safe(level), _safe(component)).inc()
 
-    def digest(self, outcome: str) -> None:
-        self.digests.labels(_safe(outcome)).inc()
+    def usage_event(self, outcome: str, amount: int = 1) -> None:
+        self.usage_events.labels(_safe(outcome)).inc(amount)
+
+    def digest(self, outcome: str, amount: int = 1) -> None:
+        self.digests.labels(_safe(outcome)).inc(amount)
 
     # -- exposition ---------------------------------------------------------------------------
     def render(self) -> tuple[bytes, str]:

@@ -19,8 +19,8 @@ from bot.services.digest import DigestService
 from bot.services.digest_summary import summarizer_for
 from bot.services.factory import Services
 from bot.services.feedback import DatabaseFeedbackStore, FeedbackService
+from bot.services.resilience import FallbackDedupStore, durable_usage
 from bot.services.subscriptions import SubscriptionService
-from bot.services.usage import UsageService
 from bot.slack.listeners import actions, assistant, commands, events, shortcuts, views
 from bot.slack.locales import LocaleCache
 from bot.slack.oauth import installation_store, oauth_settings
@@ -87,12 +87,19 @@ def build_deps(
         settings=settings,
         services=services,
         feedback=feedback or FeedbackService(DatabaseFeedbackStore(database)),
-        dedup=dedup or DatabaseDedupStore(database),
+        # While the database is away, replies still go out: claims fall back to this
+        # process's memory and usage events wait in an outbox (bot/services/resilience.py).
+        dedup=dedup or FallbackDedupStore(DatabaseDedupStore(database)),
         results=ResultCache(),
         locales=LocaleCache(settings.language),
         executor=executor,
         database=database,
-        usage=UsageService(database, store_text=settings.store_text),
+        usage=durable_usage(
+            database,
+            settings.data_dir,
+            store_text=settings.store_text,
+            metrics=services.metrics,
+        ),
         subscriptions=SubscriptionService(database),
         digests=DigestService(
             database,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,8 @@ import pytest
 from bot.observability.logs import configure_logging
 from bot.observability.metrics import Metrics
 from bot.services.factory import build_services
+from bot.services.subscriptions import Schedule, SubscriptionService
+from bot.slack.scheduling import digest_scheduler
 from tests.fakes.slack_api import FakeSlack
 from tests.ops.conftest import BOT_TOKEN, ops_settings, samples, serving
 from tests.slack.conftest import SECRET, Harness, mention_envelope
@@ -131,3 +134,26 @@ def test_a_mention_over_40000_characters_is_refused_politely(
     assert "ich prüfe höchstens 40,000" in reply.all_text()
     refused = ("coach_inputs_refused_total", (("reason", "too_long"), ("task", "check")))
     assert samples(metrics)[refused] == 1
+
+
+def test_digests_posted_and_failed_are_counted(observed: Harness, metrics: Metrics) -> None:
+    month_ago = datetime.now(UTC) - timedelta(days=30)
+    subscriptions = SubscriptionService(observed.deps.database, clock=lambda: month_ago)
+    for channel in ("C701", "C702"):
+        subscriptions.subscribe(
+            "T111",
+            channel,
+            Schedule(weekday=datetime.now(UTC).weekday(), hour=0, minute=0),
+            scope="workspace",
+            language="en",
+            user="U1",
+        )
+    observed.fake.fail("chat.postMessage", error="channel_not_found")  # the first one fails
+    scheduler = digest_scheduler(
+        observed.deps.settings, observed.deps.database, observed.deps.digests, metrics=metrics
+    )
+    report = scheduler.run_once()
+    assert (report.posted, report.failed) == (1, 1)
+    found = samples(metrics)
+    assert found[("coach_digests_total", (("outcome", "posted"),))] == 1
+    assert found[("coach_digests_total", (("outcome", "failed"),))] == 1
