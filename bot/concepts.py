@@ -83,7 +83,7 @@ def _split(words: str) -> list[str]:
 # Pre-check keys: up to the first six letters of an entry's first word. Longer keys let fewer
 # concepts through to their regex; every prefix of a text's words up to this length is indexed.
 _KEY_LETTERS = 6
-_KEY = re.compile(r"[^\W_]{1,%d}" % _KEY_LETTERS)
+_KEY = re.compile(rf"[^\W_]{{1,{_KEY_LETTERS}}}")
 _WORDS = re.compile(r"[^\W_]+")
 
 
