@@ -29,7 +29,7 @@ from bot.slack.results import ResultCache
 from bot.slack.retries import RetryingRespondMiddleware, retry_handlers
 from bot.slack.safety import install_error_handler
 from bot.slack.work import Deps
-from bot.storage.db import Database, open_database
+from bot.storage.db import Database, StorageError, open_database
 
 if TYPE_CHECKING:
     from bot.observability.metrics import Metrics
@@ -77,7 +77,7 @@ def build_deps(
     SQLite in COACH_DATA_DIR): feedback, de-duplication and usage live there, shared by every
     process that uses it.
     """
-    database = database or open_database(settings.database_url, settings.data_dir)
+    database = database or _open_database(settings)
     executor = (
         YieldingExecutor(gate, settings.workers, thread_name_prefix="coach-slack")
         if gate
@@ -108,6 +108,16 @@ def build_deps(
         ),
         installations=installation_store(settings, database) if settings.oauth_configured else None,
     )
+
+
+def _open_database(settings: Settings) -> Database:
+    try:
+        return open_database(settings.database_url, settings.data_dir)
+    except StorageError as exc:
+        if not settings.database_url:
+            raise  # the message names COACH_DATA_DIR already
+        # One line naming the setting (the URL itself may hold a password: not repeated).
+        raise StorageError(f"{exc}; check DATABASE_URL and that the database is up") from exc
 
 
 def build_app(settings: Settings, deps: Deps) -> App:

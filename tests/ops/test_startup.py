@@ -148,3 +148,18 @@ def test_secrets_are_read_from_mounted_files(tmp_path: Path) -> None:
         finally:
             process.terminate()
             process.wait(timeout=30)
+
+
+def test_an_unreachable_database_names_database_url_without_its_password(tmp_path: Path) -> None:
+    url = f"postgresql://coach:hunter2-secret@127.0.0.1:{_free_port()}/coach"
+    done = serve(tmp_path, SLACK_BOT_TOKEN="xoxb-x", SLACK_SIGNING_SECRET="s", DATABASE_URL=url)
+    one_clear_line(done, "cannot reach the database", "check DATABASE_URL")
+    assert "hunter2" not in done.stderr
+
+
+def test_a_secret_with_a_bad_value_is_named_but_never_echoed() -> None:
+    from bot.config import SettingsError, load_settings
+
+    with pytest.raises(SettingsError) as caught:
+        load_settings(_env_file=None, SLACK_BOT_TOKEN=12345678)
+    assert "SLACK_BOT_TOKEN" in str(caught.value) and "12345678" not in str(caught.value)
