@@ -42,105 +42,108 @@ def _safe(value: str) -> str:
 class Metrics:
     def __init__(self, registry: CollectorRegistry | None = None, engine: str = "offline") -> None:
         self.registry = registry or CollectorRegistry()
-        r = self.registry
-        Info("coach_build", "Version and engine of this process.", registry=r).info(
+        Info("coach_build", "Version and engine of this process.", registry=self.registry).info(
             {"version": __version__, "engine": engine}
         )
-        self.requests = Counter(
+        self._transport()
+        self._services()
+        self._llm()
+        self._operations()
+        self._request_children: dict[tuple[str, str], tuple[Any, Any]] = {}
+        self._zeroes()
+
+    def _counter(self, name: str, doc: str, *labels: str) -> Counter:
+        return Counter(name, doc, list(labels), registry=self.registry)
+
+    def _transport(self) -> None:
+        self.requests = self._counter(
             "coach_requests",
             "Slack requests by kind (command, app_mention, block_actions, …) and outcome "
             "(ok, unauthorized, bad_request, too_large, unsupported_type, not_found, error).",
-            ["kind", "outcome"],
-            registry=r,
+            "kind",
+            "outcome",
         )
         self.ack_seconds = Histogram(
             "coach_ack_seconds",
             "Seconds from a Slack request's arrival to its HTTP answer (the ack).",
             ["kind"],
             buckets=ACK_BUCKETS,
-            registry=r,
+            registry=self.registry,
         )
-        self.tasks = Counter(
+        self.slack_api_errors = self._counter(
+            "coach_slack_api_errors",
+            "Failed Slack Web API calls (each attempt), by method and reason.",
+            "method",
+            "reason",
+        )
+
+    def _services(self) -> None:
+        self.tasks = self._counter(
             "coach_tasks",
             "Answers (ask) and reviews (check) given, by the engine that gave them.",
-            ["task", "engine"],
-            registry=r,
+            "task",
+            "engine",
         )
-        self.refused = Counter(
+        self.refused = self._counter(
             "coach_inputs_refused",
             "Inputs refused with an explanation: empty or over the length limit.",
-            ["task", "reason"],
-            registry=r,
+            "task",
+            "reason",
         )
-        self.fallbacks = Counter(
+        self.fallbacks = self._counter(
             "coach_fallbacks",
             "LLM-path requests answered by the offline engine instead, by reason.",
-            ["task", "reason"],
-            registry=r,
+            "task",
+            "reason",
         )
-        self.rate_limited = Counter(
+        self.rate_limited = self._counter(
             "coach_rate_limited",
             "LLM-backed requests over the per-user or per-workspace limit.",
-            ["scope"],
-            registry=r,
+            "scope",
         )
-        self.traps = Counter(
-            "coach_traps_flagged",
-            "Traps flagged in reviews, by trap number (1-5).",
-            ["number"],
-            registry=r,
+        self.traps = self._counter(
+            "coach_traps_flagged", "Traps flagged in reviews, by trap number (1-5).", "number"
         )
+
+    def _llm(self) -> None:
         self.llm_seconds = Histogram(
             "coach_llm_request_seconds",
             "Seconds per LLM request (retries included), by task and outcome.",
             ["task", "outcome"],
             buckets=LLM_BUCKETS,
-            registry=r,
+            registry=self.registry,
         )
-        self.llm_tokens = Counter(
+        self.llm_tokens = self._counter(
             "coach_llm_tokens",
             "Tokens the LLM server reported, by task and type (prompt, completion).",
-            ["task", "type"],
-            registry=r,
+            "task",
+            "type",
         )
-        self.llm_retries = Counter(
-            "coach_llm_retries",
-            "LLM attempts that failed transiently and were retried.",
-            ["task"],
-            registry=r,
+        self.llm_retries = self._counter(
+            "coach_llm_retries", "LLM attempts that failed transiently and were retried.", "task"
         )
-        self.slack_api_errors = Counter(
-            "coach_slack_api_errors",
-            "Failed Slack Web API calls (each attempt), by method and reason.",
-            ["method", "reason"],
-            registry=r,
-        )
-        self.log_events = Counter(
+
+    def _operations(self) -> None:
+        self.log_events = self._counter(
             "coach_log_events",
             "Warnings and errors logged, by level and component (slack, llm, services, …).",
-            ["level", "component"],
-            registry=r,
+            "level",
+            "component",
         )
-        self.digests = Counter(
-            "coach_digests",
-            "Weekly digests, by outcome (posted, failed).",
-            ["outcome"],
-            registry=r,
+        self.digests = self._counter(
+            "coach_digests", "Weekly digests, by outcome (posted, failed).", "outcome"
         )
-        self.usage_events = Counter(
+        self.usage_events = self._counter(
             "coach_usage_events",
             "Usage events for the digest: written at once, queued while the database was "
             "unavailable, or flushed once it was back.",
-            ["outcome"],
-            registry=r,
+            "outcome",
         )
         self.usage_pending = Gauge(
             "coach_usage_events_pending",
             "Usage events waiting to be written because the database was unavailable.",
-            registry=r,
+            registry=self.registry,
         )
-        self._request_children: dict[tuple[str, str], tuple[Any, Any]] = {}
-        self._zeroes()
 
     def _zeroes(self) -> None:
         # Series that exist from the start, so rate() and alerts work before the first event.
