@@ -30,11 +30,14 @@ RUN groupadd --system --gid 10001 coach \
     && mkdir /data \
     && chown 10001:10001 /data
 COPY --from=build /opt/coach /opt/coach
+# MPLCONFIGDIR: matplotlib (the digest's chart) wants a writable cache folder, and the home
+# folder is read-only when the root file system is (compose.yaml); /tmp is always writable.
 ENV PATH=/opt/coach/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     COACH_DATA_DIR=/data \
     COACH_LOG_FORMAT=json \
+    MPLCONFIGDIR=/tmp/matplotlib \
     PORT=3000
 USER 10001:10001
 WORKDIR /home/coach
