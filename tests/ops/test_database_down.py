@@ -27,7 +27,6 @@ from tests.ops.conftest import ops_settings, samples, serving
 from tests.ops.tcp_proxy import TcpProxy
 from tests.slack.conftest import mention_envelope
 
-pytestmark = pytest.mark.postgres
 FAST = (0.05, 0.1)  # the outbox's waits between attempts, shortened
 DRAFT = "We don't need a budget, social media is free."
 
@@ -56,7 +55,7 @@ class Outage:
         self.schema.drop()
 
 
-@pytest.fixture
+@pytest.fixture(params=[pytest.param("postgres", marks=pytest.mark.postgres)])
 def outage() -> Iterator[Outage]:
     found = Outage()
     try:
