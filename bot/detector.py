@@ -43,11 +43,11 @@ class TrapDetector:
         parts = segments(to_plain(text))
         if not parts:
             return Scores(np.zeros(len(TRAP_NUMBERS)), parts, np.zeros((0, len(TRAP_NUMBERS))))
-        featurize = self.model.featurizer.vector
-        per_segment = predict(self.model.sentence, [featurize(p.plain, language) for p in parts])
-        whole = predict(self.model.whole, [featurize(" ".join(p.plain for p in parts), language)])[
-            0
-        ]
+        vectors, joined = self.model.featurizer.vectors_and_whole(
+            [p.plain for p in parts], language
+        )
+        per_segment = predict(self.model.sentence, vectors)
+        whole = predict(self.model.whole, [joined])[0]
         w = self.model.sentence_weight
         return Scores(w * per_segment.max(axis=0) + (1 - w) * whole, parts, per_segment)
 

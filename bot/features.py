@@ -44,6 +44,7 @@ def normalise(text: str) -> str:
 
 
 def word_ngrams(text: str, language: Language) -> list[str]:
+    """Stems, then the bigrams of neighbouring stems (so the first half are the stems)."""
     words = _WORD.findall(_ELISION.sub(r"\1 ", normalise(text)))
     stems: list[str] = _stemmer(language).stemWords(words)
     return stems + [f"{a} {b}" for a, b in pairwise(stems)]

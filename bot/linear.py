@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bot.features import ANALYZERS, VIEWS
+from bot.features import ANALYZERS, VIEWS, char_ngrams, concept_ngrams, word_ngrams
 from bot.models import Language
 
 
@@ -48,12 +48,45 @@ class Featurizer:
         self.size = views[-1].offset + len(views[-1].idf)
 
     def vector(self, text: str, language: Language) -> Vector:
+        return self._vector({name: Counter(ANALYZERS[name](text, language)) for name in VIEWS})
+
+    def vectors_and_whole(
+        self, parts: list[str], language: Language
+    ) -> tuple[list[Vector], Vector]:
+        """Each part's vector, plus the vector of the parts joined by spaces.
+
+        The joined text's character n-grams and word unigrams are exactly the sums of the
+        parts' (both work word by word, and a space starts no new word); its word bigrams add
+        the pairs across each join. Reusing them halves the work of a check; concepts are
+        matched on the joined text itself, since a phrase may span a join.
+        """
+        counts = []
+        whole: dict[str, Counter[str]] = {"chars": Counter(), "words": Counter()}
+        last: str | None = None
+        for part in parts:
+            words = word_ngrams(part, language)
+            stems = words[: (len(words) + 1) // 2]
+            part_counts = {
+                "words": Counter(words),
+                "chars": Counter(char_ngrams(part, language)),
+                "concepts": Counter(concept_ngrams(part, language)),
+            }
+            whole["chars"].update(part_counts["chars"])
+            whole["words"].update(part_counts["words"])
+            if stems and last is not None:
+                whole["words"][f"{last} {stems[0]}"] += 1
+            last = stems[-1] if stems else last
+            counts.append(part_counts)
+        whole["concepts"] = Counter(concept_ngrams(" ".join(parts), language))
+        return [self._vector(c) for c in counts], self._vector(whole)
+
+    def _vector(self, counts: dict[str, Counter[str]]) -> Vector:
         columns, values = [], []
         for name, view in zip(VIEWS, self.views, strict=True):
             vocabulary = view.vocabulary
             known = [
                 (column, count)
-                for token, count in Counter(ANALYZERS[name](text, language)).items()
+                for token, count in counts[name].items()
                 if (column := vocabulary.get(token)) is not None
             ]
             if not known:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.knowledge import KnowledgeBase
 from bot.linear import Featurizer, predict
@@ -64,3 +66,53 @@ def test_router_probabilities_match_scikit_learn() -> None:
     )
     got = predict(model.head, [model.featurizer.vector(t, lang) for lang, t in SAMPLES])  # type: ignore[arg-type]
     np.testing.assert_allclose(got, expected, atol=1e-5)
+
+
+def _dense(featurizer: Featurizer, vector) -> np.ndarray:  # type: ignore[no-untyped-def]
+    dense = np.zeros(featurizer.size)
+    dense[vector.columns] = vector.values
+    return dense
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Featurizer:
+    from bot.model import OfflineModel
+    from bot.resources import model_path
+
+    return OfflineModel.load(model_path()).detector.featurizer
+
+
+def test_joined_vector_equals_featurizing_the_joined_text(shipped: Featurizer) -> None:
+    """The detector's shortcut (sums of the parts' counts) is exact, on our whole corpus."""
+    from bot.text import segments, to_plain
+    from bot.train import load_drafts
+
+    for draft in load_drafts()[::7]:
+        parts = [p.plain for p in segments(to_plain(draft.text))]
+        if not parts:
+            continue
+        vectors, joined = shipped.vectors_and_whole(parts, draft.language)
+        expected = shipped.vector(" ".join(parts), draft.language)
+        np.testing.assert_allclose(_dense(shipped, joined), _dense(shipped, expected), atol=1e-12)
+        for part, vector in zip(parts, vectors, strict=True):
+            np.testing.assert_allclose(
+                _dense(shipped, vector),
+                _dense(shipped, shipped.vector(part, draft.language)),
+                atol=1e-12,
+            )
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.text(min_size=1, max_size=40), min_size=1, max_size=6),
+    st.sampled_from(["en", "de", "it"]),
+)
+def test_joined_vector_is_exact_for_any_parts(
+    shipped: Featurizer, parts: list[str], language: str
+) -> None:
+    parts = [p.strip() for p in parts if p.strip() and "\n" not in p]
+    if not parts:
+        return
+    _, joined = shipped.vectors_and_whole(parts, language)  # type: ignore[arg-type]
+    expected = shipped.vector(" ".join(parts), language)  # type: ignore[arg-type]
+    np.testing.assert_allclose(_dense(shipped, joined), _dense(shipped, expected), atol=1e-12)
