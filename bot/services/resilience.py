@@ -226,30 +226,8 @@ class DurableUsageService(UsageService):
         super().__init__(*args, **kwargs)
         self.outbox = outbox
 
-    def _add(
-        self,
-        origin: Any,
-        *,
-        kind: str,
-        language: str,
-        engine: str,
-        text: str,
-        traps: tuple[int, ...] = (),
-        topic: int | None = None,
-    ) -> None:
-        # The same record UsageService builds (a test compares the two rows).
-        record = UsageRecord(
-            workspace=origin.workspace,
-            channel=origin.channel,
-            user=origin.user,
-            at=self._clock(),
-            kind=kind,
-            language=language,
-            engine=engine,
-            traps=traps,
-            topic=topic,
-            text=text if self.store_text else None,
-        )
+    def _save(self, record: UsageRecord) -> None:
+        # The record UsageService builds, kept in the outbox until the database takes it.
         self.outbox.add(record)
 
 

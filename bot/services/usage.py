@@ -93,7 +93,10 @@ class UsageService:
             topic=topic,
             text=text if self.store_text else None,
         )
+        self._save(record)
+
+    def _save(self, record: UsageRecord) -> None:
         try:
             add_usage(self.database, record)
         except SQLAlchemyError as exc:
-            log.warning("could not record a %s for the digest: %s", kind, type(exc).__name__)
+            log.warning("could not record a %s for the digest: %s", record.kind, type(exc).__name__)
