@@ -7,10 +7,10 @@ from collections.abc import Callable, Iterator
 from bot.knowledge import KnowledgeBase
 from bot.llm.budget import TokenCounter
 from bot.llm.client import ChatClient, ChatRequest, Deadline
-from bot.llm.errors import LLMBudgetError, LLMGroundingError, LLMOutputError
+from bot.llm.errors import LLMGroundingError, LLMOutputError
 from bot.llm.grounding import ground_citations
-from bot.llm.limits import MIN_USER_TOKENS, Limits
-from bot.llm.material import LANGUAGE_NAMES, answer_ranking, fence
+from bot.llm.limits import Limits
+from bot.llm.material import LANGUAGE_NAMES, answer_ranking
 from bot.llm.notes import note
 from bot.llm.parsing import FieldFollower, parse_reply
 from bot.llm.safety import defuse, settled
@@ -35,7 +35,7 @@ class LLMAnswerer(PromptedTask):
         self.not_covered = not_covered
 
     def fixed_tokens(self, language: Language, ranking: str = "none") -> int:
-        return self._fixed(language, self._user(language, ranking, fence("")))
+        return super().fixed_tokens(language, ranking)
 
     def answer(self, question: str, offline: Answer) -> Answer:
         """The model's answer; raises `LLMError` when it gives nothing usable."""
@@ -67,20 +67,9 @@ class LLMAnswerer(PromptedTask):
         yield answer
 
     def _request(self, question: str, offline: Answer) -> tuple[ChatRequest, str]:
-        language = offline.language
-        ranking = answer_ranking(offline)
-        room = self.limits.max_input_tokens - self.fixed_tokens(language, ranking)
-        if room < MIN_USER_TOKENS:
-            raise LLMBudgetError(f"only {room} tokens left for the question")
-        part = self.counter.truncate(question, room)
-        request = ChatRequest(
-            task="answer",
-            system=self.system[language],
-            user=self._user(language, ranking, fence(part)),
-            schema=GroundedAnswer,
-            max_tokens=self.limits.max_output_tokens,
+        return self._build(
+            "answer", offline.language, answer_ranking(offline), question, GroundedAnswer
         )
-        return request, part
 
     def _grounded(self, reply: GroundedAnswer, question: str, part: str, offline: Answer) -> Answer:
         language = offline.language

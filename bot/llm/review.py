@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from bot.llm.client import ChatRequest, Deadline
-from bot.llm.errors import LLMBudgetError, LLMGroundingError
+from bot.llm.client import Deadline
+from bot.llm.errors import LLMGroundingError
 from bot.llm.grounding import ground_findings, merge
-from bot.llm.limits import MIN_USER_TOKENS
-from bot.llm.material import LANGUAGE_NAMES, fence, review_hints
+from bot.llm.material import LANGUAGE_NAMES, review_hints
 from bot.llm.notes import note
 from bot.llm.parsing import parse_reply
 from bot.llm.schemas import DraftReview
@@ -17,7 +16,7 @@ from bot.models import Language, Review
 class LLMReviewer(PromptedTask):
     def fixed_tokens(self, language: Language, hints: str = "- none") -> int:
         """Tokens of everything but the draft itself."""
-        return self._fixed(language, self._user(language, hints, fence("")))
+        return super().fixed_tokens(language, hints)
 
     def review(self, text: str, offline: Review) -> Review:
         """The model's review of `text`; `offline` gives the language, hints and the safety net.
@@ -26,18 +25,7 @@ class LLMReviewer(PromptedTask):
         """
         deadline = Deadline(self.limits.deadline)
         language = offline.language
-        hints = review_hints(offline)
-        room = self.limits.max_input_tokens - self.fixed_tokens(language, hints)
-        if room < MIN_USER_TOKENS:
-            raise LLMBudgetError(f"only {room} tokens left for the draft")
-        part = self.counter.truncate(text, room)
-        request = ChatRequest(
-            task="review",
-            system=self.system[language],
-            user=self._user(language, hints, fence(part)),
-            schema=DraftReview,
-            max_tokens=self.limits.max_output_tokens,
-        )
+        request, part = self._build("review", language, review_hints(offline), text, DraftReview)
         reply = parse_reply(self.client.complete(request, deadline), DraftReview)
         findings = ground_findings(reply.findings, part, self.knowledge, language)
         if reply.findings and not findings:
