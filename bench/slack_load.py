@@ -70,6 +70,7 @@ def role_coach(api_url: str) -> None:
     import tempfile
 
     from bot.config import load_settings
+    from bot.runtime import settle
     from bot.services.factory import build_services
     from bot.slack.server import create_server, endpoint_for
 
@@ -87,6 +88,7 @@ def role_coach(api_url: str) -> None:
     _quiet_waitress()
     endpoint, _ = endpoint_for(settings, build_services(settings))
     server = create_server(endpoint, "127.0.0.1", 0)
+    settle()  # as `coach serve` does before serving
     print(server.effective_port, flush=True)
     server.run()
 

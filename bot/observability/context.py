@@ -7,8 +7,9 @@ one grep finds the whole story of one Slack request across the HTTP and the work
 from __future__ import annotations
 
 import contextvars
+import itertools
+import os
 import re
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import ParamSpec, TypeVar
@@ -25,8 +26,24 @@ _REQUEST_ID: contextvars.ContextVar[str] = contextvars.ContextVar(
 _ACCEPTABLE = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
+# Ids are this process's random prefix and a counter: unique across replicas and restarts
+# in practice, and cheap. (uuid4 reads the OS's random source on every call, which cost a
+# fifth of an ack's time under load.)
+_PREFIX = os.urandom(4).hex()
+_COUNTER = itertools.count()
+
+
+def _new_prefix() -> None:
+    global _PREFIX  # noqa: PLW0603 - a forked child must not repeat its parent's ids
+    _PREFIX = os.urandom(4).hex()
+
+
+os.register_at_fork(after_in_child=_new_prefix)
+
+
 def new_request_id() -> str:
-    return uuid.uuid4().hex[:16]
+    """16 hex characters; the counter wraps after 4 billion requests."""
+    return f"{_PREFIX}{next(_COUNTER) & 0xFFFFFFFF:08x}"
 
 
 def current_request_id() -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App
@@ -24,7 +23,7 @@ from bot.services.subscriptions import SubscriptionService
 from bot.slack.listeners import actions, assistant, commands, events, shortcuts, views
 from bot.slack.locales import LocaleCache
 from bot.slack.oauth import installation_store, oauth_settings
-from bot.slack.priority import AckGate, YieldingExecutor
+from bot.slack.priority import AckGate, ReplyPool
 from bot.slack.results import ResultCache
 from bot.slack.retries import RetryingRespondMiddleware, retry_handlers
 from bot.slack.safety import install_error_handler
@@ -78,11 +77,7 @@ def build_deps(
     process that uses it.
     """
     database = database or _open_database(settings)
-    executor = (
-        YieldingExecutor(gate, settings.workers, thread_name_prefix="coach-slack")
-        if gate
-        else ThreadPoolExecutor(settings.workers, thread_name_prefix="coach-slack")
-    )
+    executor = ReplyPool(settings.workers, gate, name="coach-slack")
     return Deps(
         settings=settings,
         services=services,

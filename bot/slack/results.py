@@ -3,10 +3,14 @@
 A button value holds at most 2,000 characters, so the button carries a reference and the
 rendered message waits here. A response_url lives 30 minutes, so that is how long a result
 needs to stay; after that (or in another process) sharing asks the user to run it again.
+
+Messages are kept as JSON text: one string per result instead of hundreds of small dicts,
+which the garbage collector would otherwise walk through again and again under load.
 """
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 import uuid
@@ -28,7 +32,7 @@ class ResultCache:
         self._ttl = ttl
         self._capacity = capacity
         self._clock = clock
-        self._items: OrderedDict[str, tuple[float, Message]] = OrderedDict()
+        self._items: OrderedDict[str, tuple[float, str]] = OrderedDict()
         self._lock = threading.Lock()
 
     @staticmethod
@@ -36,8 +40,9 @@ class ResultCache:
         return uuid.uuid4().hex[:16]
 
     def put(self, reference: str, message: Message) -> None:
+        kept = json.dumps({"text": message.text, "blocks": message.blocks}, ensure_ascii=False)
         with self._lock:
-            self._items[reference] = (self._clock() + self._ttl, message)
+            self._items[reference] = (self._clock() + self._ttl, kept)
             self._items.move_to_end(reference)
             while len(self._items) > self._capacity:
                 self._items.popitem(last=False)
@@ -48,4 +53,5 @@ class ResultCache:
             if found is None or found[0] < self._clock():
                 self._items.pop(reference, None)
                 return None
-            return found[1]
+        kept = json.loads(found[1])
+        return Message(text=kept["text"], blocks=kept["blocks"])

@@ -25,6 +25,7 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot.config import Settings
 from bot.observability.context import request_scope
+from bot.runtime import settle
 from bot.services.factory import Services
 from bot.slack.app import SlackSetupError, build_app, build_deps
 from bot.slack.observe import outcome, request_kind
@@ -266,6 +267,7 @@ def serve(settings: Settings, services: Services, host: str) -> None:
         ) from exc
     log.info("serving Slack on http://%s:%s%s", host, server.effective_port, EVENTS_PATH)
     scheduler = start_digest_scheduler(settings, deps)
+    settle()
     # waitress stops on KeyboardInterrupt; SIGTERM (docker stop, Kubernetes) should too.
     signal.signal(signal.SIGTERM, _interrupt)
     try:

@@ -10,6 +10,7 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 
 from bot.config import Settings
 from bot.observability.context import request_scope
+from bot.runtime import settle
 from bot.services.factory import Services
 from bot.slack.app import SlackSetupError, build_app, build_deps
 from bot.slack.observe import request_kind
@@ -32,6 +33,7 @@ def run_socket_mode(settings: Settings, services: Services) -> None:
     app = build_app(settings, deps)
     token = settings.slack_app_token.get_secret_value()
     scheduler = start_digest_scheduler(settings, deps)
+    settle()
     try:
         ObservedSocketModeHandler(app, token, services.metrics).start()  # type: ignore[no-untyped-call]
     finally:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Literal
@@ -30,6 +29,7 @@ from bot.slack.blocks import Message, answer_message, notice, review_message
 from bot.slack.i18n import text
 from bot.slack.locales import LocaleCache
 from bot.slack.payloads import Mention, Who
+from bot.slack.priority import ReplyPool
 from bot.slack.results import ResultCache
 from bot.storage.db import Database
 
@@ -49,7 +49,7 @@ class Deps:
     dedup: DedupStore
     results: ResultCache
     locales: LocaleCache
-    executor: Executor  # runs the slow half of every listener, after the ack
+    executor: ReplyPool  # runs the slow half of every listener, after the ack
     database: Database
     usage: UsageService  # what the coach checked and answered, for the digest
     subscriptions: SubscriptionService
@@ -67,14 +67,7 @@ class Deps:
         each one, which was most of the cost of an ack. The work runs in a copy of the
         request's context, so its log lines carry the request's id.
         """
-
-        def guarded() -> None:
-            try:
-                work()
-            except Exception:
-                log.exception("slow listener work failed")
-
-        self.executor.submit(carried(guarded))
+        self.executor.post(carried(work))
 
 
 def caller(who: Who) -> Caller:

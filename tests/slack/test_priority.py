@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
-from bot.slack.priority import AckGate, YieldingExecutor
+from bot.slack.priority import AckGate, ReplyPool
 
 
 def test_idle_gate_lets_work_through() -> None:
@@ -30,7 +30,7 @@ def test_work_waits_for_the_request_in_flight() -> None:
     requester.start()
     while not order:
         time.sleep(0.001)
-    with YieldingExecutor(gate, 1) as executor:
+    with ReplyPool(1, gate) as executor:
         done = executor.submit(lambda: order.append("work"))
         time.sleep(0.05)
         assert not done.done()
@@ -46,3 +46,21 @@ def test_a_busy_gate_holds_work_back_at_most_max_wait() -> None:
         started = time.monotonic()
         gate.wait_quiet()
         assert time.monotonic() - started >= 0.1
+
+
+def test_many_waiting_tasks_share_one_deadline_rather_than_queueing_for_it() -> None:
+    # Waiters take turns watching the gate; that must not make the last one wait 8 × max_wait.
+    gate = AckGate(max_wait=0.2, quiet=0.01)
+    finished: list[float] = []
+    with gate.request():
+        started = time.monotonic()
+        with ReplyPool(8, gate) as executor:
+            done = [
+                executor.submit(lambda: finished.append(time.monotonic() - started))
+                for _ in range(8)
+            ]
+            for future in done:
+                future.result(timeout=10)
+    assert len(finished) == 8
+    assert min(finished) >= 0.2
+    assert max(finished) < 1.0
