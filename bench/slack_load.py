@@ -71,7 +71,7 @@ def role_coach(api_url: str) -> None:
 
     from bot.config import load_settings
     from bot.runtime import settle
-    from bot.services.factory import build_services
+    from bot.services.factory import build_server_services
     from bot.slack.server import create_server, endpoint_for
 
     settings = load_settings(
@@ -86,7 +86,8 @@ def role_coach(api_url: str) -> None:
         COACH_DATA_DIR=tempfile.mkdtemp(prefix="coach-bench-"),
     )
     _quiet_waitress()
-    endpoint, _ = endpoint_for(settings, build_services(settings))
+    # Built as `coach serve` builds it: structured logs and metrics included.
+    endpoint, _ = endpoint_for(settings, build_server_services(settings))
     server = create_server(endpoint, "127.0.0.1", 0)
     settle()  # as `coach serve` does before serving
     print(server.effective_port, flush=True)
@@ -261,7 +262,7 @@ def main() -> None:
     parser.add_argument("--role", nargs="+", help=argparse.SUPPRESS)
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=50)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
     if args.role:
         roles: dict[str, Callable[..., None]] = {

@@ -26,7 +26,7 @@ from bot.engine import OfflineEngine
 from bot.errors import CoachError
 from bot.models import Answer, Language, Review
 from bot.services.answer import AnswerService
-from bot.services.factory import Services, build_services
+from bot.services.factory import Services, build_server_services, build_services
 from bot.services.review import ReviewService
 
 app = typer.Typer(
@@ -248,7 +248,8 @@ def serve(
     # Imported here so that `coach check` never pays for loading Bolt.
     from bot.slack.server import serve as serve_http
 
-    serve_http(_settings(), _server_services(), host)
+    settings = _settings()
+    serve_http(settings, build_server_services(settings), host)
 
 
 @app.command()
@@ -256,19 +257,8 @@ def socket() -> None:
     """Run the Slack app in Socket Mode (needs SLACK_APP_TOKEN; no public URL)."""
     from bot.slack.socket_mode import run_socket_mode
 
-    run_socket_mode(_settings(), _server_services())
-
-
-def _server_services() -> Services:
-    """Servers log structured lines (COACH_LOG_FORMAT, COACH_LOG_LEVEL) and count what they
-    do for GET /metrics; `coach check` does neither and never pays for importing them."""
-    from bot.observability.logs import configure_logging
-    from bot.observability.metrics import Metrics
-
     settings = _settings()
-    metrics = Metrics(engine="llm" if settings.llm_configured else "offline")
-    configure_logging(settings.log_level, settings.log_format, metrics=metrics)
-    return build_services(settings, metrics=metrics)
+    run_socket_mode(settings, build_server_services(settings))
 
 
 register_storage_commands(app, _settings)  # coach db …, coach digest run

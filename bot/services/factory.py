@@ -64,6 +64,18 @@ def build_services(
     )
 
 
+def build_server_services(settings: Settings) -> Services:
+    """What `coach serve` and `coach socket` run on: structured logs (COACH_LOG_FORMAT,
+    COACH_LOG_LEVEL) and metrics for GET /metrics on top of the services. `coach check` does
+    neither and never pays for importing them."""
+    from bot.observability.logs import configure_logging  # noqa: PLC0415
+    from bot.observability.metrics import Metrics  # noqa: PLC0415
+
+    metrics = Metrics(engine="llm" if settings.llm_configured else "offline")
+    configure_logging(settings.log_level, settings.log_format, metrics=metrics)
+    return build_services(settings, metrics=metrics)
+
+
 def _limiter(settings: Settings) -> RateLimiter | None:
     if not (settings.rate_user_per_hour or settings.rate_workspace_per_hour):
         return None

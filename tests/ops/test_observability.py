@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 import logging
@@ -15,10 +16,12 @@ from bot.observability.context import (
     NO_REQUEST,
     carried,
     current_request_id,
+    new_request_id,
     request_scope,
 )
 from bot.observability.logs import component, configure_logging, redact
 from bot.observability.metrics import Metrics
+from bot.runtime import settle
 from tests.ops.conftest import samples
 
 pytestmark = pytest.mark.usefixtures("restore_logging")
@@ -139,3 +142,18 @@ def test_metrics_start_at_zero_and_keep_labels_bounded() -> None:
     assert found[("coach_slack_api_errors_total", (("method", "other"), ("reason", "other")))] == 1
     assert found[("coach_llm_tokens_total", (("task", "answer"), ("type", "prompt")))] == 120
     assert ("coach_llm_tokens_total", (("task", "answer"), ("type", "completion"))) not in found
+
+
+def test_request_ids_are_distinct_and_look_alike() -> None:
+    ids = [new_request_id() for _ in range(10_000)]
+    assert len(set(ids)) == len(ids)
+    assert all(len(rid) == 16 and int(rid, 16) >= 0 for rid in ids)
+
+
+def test_settling_moves_the_start_up_heap_out_of_the_collector() -> None:
+    gc.unfreeze()
+    try:
+        settle()
+        assert gc.get_freeze_count() > 1000
+    finally:
+        gc.unfreeze()
