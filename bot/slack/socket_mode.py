@@ -39,6 +39,7 @@ def run_socket_mode(settings: Settings, services: Services) -> None:
     finally:
         if scheduler is not None:
             scheduler.stop()
+        deps.executor.shutdown(wait=True)  # the replies already acked still go out
 
 
 class ObservedSocketModeHandler(SocketModeHandler):
