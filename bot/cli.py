@@ -9,17 +9,17 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterator
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Literal, TextIO
+from typing import Annotated, Literal
 
 import typer
 from rich.console import Console
 
 from bot import __version__
 from bot.cli_db import register as register_storage_commands
+from bot.cli_input import EXIT_OK, EXIT_TRAP, EXIT_USAGE, UsageProblem, batch, read_text
 from bot.cli_render import render_answer, render_eval, render_review, render_traps
 from bot.config import Settings, load_settings
 from bot.engine import OfflineEngine
@@ -38,16 +38,10 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-EXIT_OK, EXIT_TRAP, EXIT_USAGE = 0, 1, 2
-
 
 class Format(StrEnum):
     text = "text"
     json = "json"
-
-
-class UsageProblem(CoachError):
-    """Bad usage or unreadable input: exit code 2."""
 
 
 @cache
@@ -81,30 +75,6 @@ def _answerer(engine: EngineChoice = None) -> AnswerService:
 
 def _choice(llm: bool | None) -> EngineChoice:
     return None if llm is None else "llm" if llm else "offline"
-
-
-def _read_text(text: str | None, file: Path | None) -> str:
-    if file is not None:
-        if text is not None:
-            raise UsageProblem("give either TEXT or --file, not both")
-        try:
-            return file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise UsageProblem(
-                f"cannot read {file}: {getattr(exc, 'strerror', None) or exc}"
-            ) from exc
-    if text is None:
-        raise UsageProblem("nothing to check: give TEXT, '-' for standard input, --file or --jsonl")
-    if text == "-":
-        return sys.stdin.read()
-    return text
-
-
-def _open_jsonl(path: Path) -> TextIO:
-    try:
-        return path.open(encoding="utf-8")
-    except OSError as exc:
-        raise UsageProblem(f"cannot read {path}: {exc.strerror or exc}") from exc
 
 
 def _out() -> Console:
@@ -147,8 +117,8 @@ def check(
     if jsonl is not None:
         if text is not None or file is not None:
             raise UsageProblem("--jsonl reads its own input; leave out TEXT and --file")
-        raise typer.Exit(_batch(jsonl, "text", lambda value: _review_row(value, lang, engine)))
-    review = _reviewer(engine).review(_read_text(text, file), lang)
+        raise typer.Exit(batch(jsonl, "text", lambda value: _review_row(value, lang, engine)))
+    review = _reviewer(engine).review(read_text(text, file), lang)
     if output_format is Format.json:
         typer.echo(review.model_dump_json(indent=2))
     else:
@@ -174,8 +144,8 @@ def ask(
     if jsonl is not None:
         if question is not None:
             raise UsageProblem("--jsonl reads its own input; leave out QUESTION")
-        raise typer.Exit(_batch(jsonl, "question", lambda value: _answer_row(value, lang, engine)))
-    answer = _answerer(engine).ask(_read_text(question, None), lang)
+        raise typer.Exit(batch(jsonl, "question", lambda value: _answer_row(value, lang, engine)))
+    answer = _answerer(engine).ask(read_text(question, None), lang)
     if output_format is Format.json:
         typer.echo(answer.model_dump_json(indent=2))
     else:
@@ -298,48 +268,6 @@ def _answer_row(question: str, lang: Language | None, engine: EngineChoice) -> d
         "answer": answer.text,
         "citations": [c.model_dump() for c in answer.citations],
     }
-
-
-def _batch(path: Path, field: str, run: Callable[[str], dict[str, object]]) -> int:
-    """Process a JSONL file line by line; a bad line yields {"id","error"} and the rest go on."""
-    from bot.cli_render import BatchProgress
-
-    with _open_jsonl(path) as handle:
-        lines = handle.readlines()
-    found = False
-    with BatchProgress(len(lines)) as progress:
-        for number, line in _numbered(lines):
-            record = _batch_line(number, line, field, run)
-            found = found or bool(record.get("traps"))
-            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
-            progress.advance()
-    sys.stdout.flush()
-    return EXIT_TRAP if found else EXIT_OK
-
-
-def _numbered(lines: list[str]) -> Iterator[tuple[int, str]]:
-    for number, line in enumerate(lines, 1):
-        if line.strip():
-            yield number, line
-
-
-def _batch_line(
-    number: int, line: str, field: str, run: Callable[[str], dict[str, object]]
-) -> dict[str, object]:
-    try:
-        row = json.loads(line)
-    except json.JSONDecodeError as exc:
-        return {"id": f"line-{number}", "error": f"line {number} is not valid JSON ({exc.msg})"}
-    if not isinstance(row, dict):
-        return {"id": f"line-{number}", "error": f"line {number} is not a JSON object"}
-    row_id = row.get("id", f"line-{number}")
-    value = row.get(field)
-    if not isinstance(value, str):
-        return {"id": row_id, "error": f'"{field}" must be a string'}
-    try:
-        return {"id": row_id, **run(value)}
-    except CoachError as exc:
-        return {"id": row_id, "error": str(exc)}
 
 
 def main() -> None:
