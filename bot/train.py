@@ -1,6 +1,6 @@
 """Build the offline model from our own labelled corpus (training/) and the knowledge base.
 
-    python -m bot.train            # rebuild bot/artifacts/offline-model.pkl.xz
+    python -m bot.train            # rebuild bot/artifacts/offline-model.npz
     python -m bot.train --cv       # 5-fold cross-validation on the corpus, no artefact
 
 The evaluation set in ../shared/eval is never read here: it only measures (coach eval).
@@ -10,11 +10,7 @@ Thresholds are chosen on out-of-fold predictions of the training corpus itself.
 from __future__ import annotations
 
 import argparse
-import hashlib
-import json
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
-from pathlib import Path
+from dataclasses import replace
 
 import numpy as np
 from scipy.sparse import csr_matrix, hstack
@@ -22,6 +18,14 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
+from bot.corpus import (
+    Draft,
+    fingerprint,
+    load_drafts,
+    load_questions,
+    sentence_units,
+    whole_units,
+)
 from bot.detector import DetectorModel, TrapDetector
 from bot.features import ANALYZERS, VIEWS, tag, untag
 from bot.knowledge import KnowledgeBase
@@ -30,110 +34,8 @@ from bot.model import OfflineModel
 from bot.models import LANGUAGES, TRAP_NUMBERS, Language
 from bot.resources import data_dir, model_path
 from bot.router import CLASSES, NOT_COVERED, QuestionRouter, RouterModel
-from bot.text import segments, to_plain
 
-TRAINING = Path(__file__).resolve().parent.parent / "training"
 SEED = 7
-
-
-@dataclass(frozen=True)
-class Draft:
-    language: Language
-    text: str
-    traps: frozenset[int]
-    evidence: dict[int, str]
-
-
-@dataclass(frozen=True)
-class Unit:
-    """One training example: a sentence or a whole text, with its traps."""
-
-    group: int  # the draft it came from (kept together in cross-validation)
-    language: Language
-    text: str
-    traps: frozenset[int]
-
-
-def _jsonl(paths: Iterable[Path]) -> list[dict[str, object]]:
-    rows: list[dict[str, object]] = []
-    for path in sorted(paths):
-        rows += [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
-    return rows
-
-
-def load_drafts(root: Path = TRAINING) -> list[Draft]:
-    drafts = []
-    for row in _jsonl((root / "drafts").glob("*.jsonl")):
-        evidence: dict[str, str] = row.get("evidence", {})  # type: ignore[assignment]
-        traps: list[int] = row["traps"]  # type: ignore[assignment]
-        language: Language = row["lang"]  # type: ignore[assignment]
-        drafts.append(
-            Draft(
-                language=language,
-                text=str(row["text"]),
-                traps=frozenset(traps),
-                evidence={int(k): v for k, v in evidence.items()},
-            )
-        )
-    return drafts
-
-
-def load_questions(root: Path = TRAINING) -> list[tuple[Language, str, int]]:
-    return [
-        (row["lang"], str(row["question"]), int(row["topic"] or NOT_COVERED))  # type: ignore[misc, call-overload]
-        for row in _jsonl((root / "questions").glob("*.jsonl"))
-    ]
-
-
-def fingerprint(root: Path = TRAINING, knowledge: Path | None = None) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(
-        [*root.glob("*/*.jsonl"), *(knowledge or data_dir("knowledge")).glob("*.yaml")]
-    ):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    here = Path(__file__).resolve().parent
-    for module in (
-        "train.py",
-        "features.py",
-        "concepts.py",
-        "concepts.yaml",
-        "text.py",
-        "linear.py",
-    ):
-        digest.update((here / module).read_bytes())
-    return digest.hexdigest()[:16]
-
-
-def sentence_units(drafts: list[Draft], kb: KnowledgeBase) -> list[Unit]:
-    units: list[Unit] = []
-    for group, draft in enumerate(drafts):
-        spans = {}
-        for number, quote in draft.evidence.items():
-            at = draft.text.find(quote)
-            spans[number] = (at, at + len(quote))
-        for part in segments(to_plain(draft.text)):
-            hit = frozenset(n for n, (s, e) in spans.items() if part.start < e and s < part.end)
-            units.append(Unit(group, draft.language, part.plain, hit))
-        for number, quote in draft.evidence.items():
-            units.append(Unit(group, draft.language, to_plain(quote).text, frozenset({number})))
-    # The knowledge base: warning signs are positives, "what to do instead" is good practice.
-    for item in kb:
-        for language in LANGUAGES:
-            entry = item.entry(language)
-            for sign in entry.warning_signs:
-                units.append(Unit(-item.number, language, sign, frozenset({item.number})))
-            for part in segments(to_plain(entry.instead)):
-                units.append(Unit(-item.number, language, part.plain, frozenset()))
-    return units
-
-
-def whole_units(drafts: list[Draft]) -> list[Unit]:
-    units = []
-    for group, draft in enumerate(drafts):
-        plain = " ".join(p.plain for p in segments(to_plain(draft.text)))
-        units.append(Unit(group, draft.language, plain or draft.text, draft.traps))
-    return units
 
 
 CONCEPT_WEIGHT = 1.0

@@ -7,10 +7,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.corpus import load_questions
 from bot.knowledge import KnowledgeBase
 from bot.linear import Featurizer, predict
 from bot.resources import data_dir
-from bot.train import TrainingFeaturizer, fit_router, load_questions
+from bot.train import TrainingFeaturizer, fit_router
 
 SAMPLES = [
     ("en", "We never answer complaints, it's a promo channel."),
@@ -84,8 +85,8 @@ def shipped() -> Featurizer:
 
 def test_joined_vector_equals_featurizing_the_joined_text(shipped: Featurizer) -> None:
     """The detector's shortcut (sums of the parts' counts) is exact, on our whole corpus."""
+    from bot.corpus import load_drafts
     from bot.text import segments, to_plain
-    from bot.train import load_drafts
 
     for draft in load_drafts()[::7]:
         parts = [p.plain for p in segments(to_plain(draft.text))]

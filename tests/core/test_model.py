@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.corpus import fingerprint
 from bot.model import ModelError, OfflineModel
 from bot.resources import model_path
-from bot.train import fingerprint
 
 
 def test_shipped_model_was_built_from_the_current_corpus_and_knowledge() -> None:
