@@ -2,40 +2,24 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from bot.engine import OfflineEngine
-from bot.errors import EmptyInput, InputTooLong
 from bot.llm.answer import LLMAnswerer
 from bot.llm.errors import LLMError
-from bot.llm.notes import note
 from bot.models import Answer, Language
-from bot.services.guard import LLMGuard
+from bot.services.base import OfflineFirst
 
 if TYPE_CHECKING:
     from bot.services.ratelimit import Caller
 
-log = logging.getLogger(__name__)
 
-
-class AnswerService:
+class AnswerService(OfflineFirst[LLMAnswerer]):
     """The offline engine answers first (language, ranking, safety net); the LLM, when
     configured and within the caller's rate limit, writes the answer. Any LLM failure gives
     the offline answer with a note."""
 
-    def __init__(
-        self,
-        engine: OfflineEngine,
-        max_chars: int = 40_000,
-        llm: LLMAnswerer | None = None,
-        guard: LLMGuard | None = None,
-    ) -> None:
-        self.engine = engine
-        self.max_chars = max_chars
-        self.llm = llm
-        self.guard = guard or LLMGuard()
+    task = "ask"
 
     def ask(
         self, question: str, fallback: Language | None = None, *, caller: Caller | None = None
@@ -48,9 +32,9 @@ class AnswerService:
     def _ask(self, question: str, offline: Answer, caller: Caller | None) -> Answer:
         if self.llm is None:
             return offline
-        declined = self.guard.admit("ask", caller)
+        declined = self._declined(offline, caller)
         if declined is not None:
-            return _noted(offline, declined.note(offline.language))
+            return declined
         try:
             return self.llm.answer(question, offline)
         except LLMError as exc:
@@ -68,9 +52,9 @@ class AnswerService:
         """
         offline = self._offline(question, fallback)
         if self.llm is not None:
-            declined = self.guard.admit("ask", caller)
+            declined = self._declined(offline, caller)
             if declined is not None:
-                offline = _noted(offline, declined.note(offline.language))
+                offline = declined
             else:
                 try:
                     for item in self.llm.stream(question, offline):
@@ -85,19 +69,5 @@ class AnswerService:
         yield offline
 
     def _offline(self, question: str, fallback: Language | None) -> Answer:
-        if not question or not question.strip():
-            self.guard.refused("ask", "empty")
-            raise EmptyInput("there is no question to answer")
-        if len(question) > self.max_chars:
-            self.guard.refused("ask", "too_long")
-            raise InputTooLong(len(question), self.max_chars)
+        self._accept(question, "there is no question to answer")
         return self.engine.answer(question, fallback)
-
-    def _fallback(self, offline: Answer, exc: LLMError) -> Answer:
-        log.warning("answer given offline (%s: %s)", type(exc).__name__, exc)
-        self.guard.fell_back("ask", exc)
-        return _noted(offline, note("offline", offline.language))
-
-
-def _noted(answer: Answer, text: str) -> Answer:
-    return answer.model_copy(update={"notes": (*answer.notes, text)})
