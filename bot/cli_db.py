@@ -58,7 +58,8 @@ def register(app: typer.Typer, settings: Callable[[], Settings]) -> None:
             str, typer.Option("--older-than", help="Age of the records to delete: 180d, 26w, 48h.")
         ] = "180d",
     ) -> None:
-        """Delete usage, feedback and digest records older than --older-than (default 180d)."""
+        """Delete usage, feedback and digest records older than --older-than (default 180d),
+        and what expired: delivery keys, results kept for Share, rate-limit counters."""
         from bot.storage.db import open_database
         from bot.storage.records import prune as prune_records
 
@@ -70,7 +71,8 @@ def register(app: typer.Typer, settings: Callable[[], Settings]) -> None:
         typer.echo(
             f"deleted {pruned.usage} usage records, {pruned.feedback} feedback records, "
             f"{pruned.deliveries} digest deliveries older than {older_than.strip()}, "
-            f"and {pruned.dedup_keys} expired delivery keys"
+            f"and expired: {pruned.dedup_keys} delivery keys, {pruned.results} results kept "
+            f"for Share, {pruned.counters} rate-limit counters"
         )
         database.dispose()
 

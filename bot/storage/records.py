@@ -17,6 +17,8 @@ from bot.storage.schema import (
     DedupKey,
     Delivery,
     FeedbackRow,
+    RateCounter,
+    SharedResult,
     Subscription,
     UsageEvent,
     UsageTrap,
@@ -158,14 +160,18 @@ class Pruned:
     feedback: int
     deliveries: int
     dedup_keys: int
+    results: int  # rendered results for Share, past their 30 minutes
+    counters: int  # rate-limit counters of windows that are over
 
     @property
     def total(self) -> int:
-        return self.usage + self.feedback + self.deliveries + self.dedup_keys
+        expired = self.dedup_keys + self.results + self.counters
+        return self.usage + self.feedback + self.deliveries + expired
 
 
 def prune(database: Database, before: datetime, now: datetime) -> Pruned:
-    """Delete usage, feedback and delivery records older than `before`, and expired keys."""
+    """Delete usage, feedback and delivery records older than `before`, and what expired
+    (de-duplication keys, results kept for Share, rate-limit counters)."""
     with database.transaction() as session:
         old = select(UsageEvent.id).where(UsageEvent.at < before)
         # Explicit, not only ON DELETE CASCADE: the rows go on every database configuration.
@@ -174,7 +180,11 @@ def prune(database: Database, before: datetime, now: datetime) -> Pruned:
         feedback = _count(session.execute(delete(FeedbackRow).where(FeedbackRow.at < before)))
         deliveries = _count(session.execute(delete(Delivery).where(Delivery.created_at < before)))
         keys = _count(session.execute(delete(DedupKey).where(DedupKey.expires_at <= now)))
-    return Pruned(usage, feedback, deliveries, keys)
+        results = _count(
+            session.execute(delete(SharedResult).where(SharedResult.expires_at <= now))
+        )
+        counters = _count(session.execute(delete(RateCounter).where(RateCounter.expires_at <= now)))
+    return Pruned(usage, feedback, deliveries, keys, results, counters)
 
 
 def delete_workspace(database: Database, workspace: str) -> int:

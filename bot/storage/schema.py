@@ -2,7 +2,9 @@
 proves the migrated database and these models agree, on SQLite and on PostgreSQL.
 
 Privacy: usage rows hold who, where, when and what the coach found — never the text, unless
-COACH_STORE_TEXT is true. Every row carries its workspace, and every query filters on it.
+COACH_STORE_TEXT is true. Every usage, feedback and digest row carries its workspace, and every
+query of them filters on it. The shared state of replicas (results waiting for Share, rate-limit
+counters) is found by an unguessable reference or a caller's key, and expires within an hour.
 """
 
 from __future__ import annotations
@@ -164,3 +166,29 @@ class Delivery(Base):
     last_error: Mapped[str | None] = mapped_column(String(TEXT_KEY))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class SharedResult(Base):
+    """A rendered result waiting for its Share button, for whichever replica gets the click.
+
+    Kept as long as a response_url lives (30 minutes); `message` is the Slack message as JSON
+    text, `reference` the random id its button carries.
+    """
+
+    __tablename__ = "shared_results"
+
+    reference: Mapped[str] = mapped_column(String(64), primary_key=True)
+    message: Mapped[str] = mapped_column(Text)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class RateCounter(Base):
+    """LLM-backed requests of one user or workspace in one fixed window, shared by replicas."""
+
+    __tablename__ = "rate_counters"
+
+    scope: Mapped[str] = mapped_column(String(16), primary_key=True)  # "user" or "workspace"
+    key: Mapped[str] = mapped_column(String(TEXT_KEY), primary_key=True)  # e.g. "slack:T1:U2"
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime(), primary_key=True)
+    hits: Mapped[int] = mapped_column(Integer)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

@@ -26,8 +26,11 @@ OUR_TABLES = {
     "dedup_keys",
     "digest_subscriptions",
     "digest_deliveries",
+    "shared_results",
+    "rate_counters",
 }
 SLACK_TABLES = {"slack_bots", "slack_installations", "slack_oauth_states"}
+HEAD = "0002"
 
 
 def expected_metadata() -> MetaData:
@@ -54,16 +57,24 @@ def test_the_migrated_schema_is_exactly_the_models(database: Database) -> None:
 
 
 def test_down_to_empty_and_up_again(database: Database) -> None:
-    assert database.revision() == "0001"
+    assert database.revision() == HEAD
     database.downgrade("base")
     assert set(inspect(database.engine).get_table_names()) <= {"alembic_version"}
-    assert database.upgrade() == "0001"
+    assert database.upgrade() == HEAD
     assert set(inspect(database.engine).get_table_names()) >= OUR_TABLES
 
 
+def test_the_shared_state_revision_goes_down_alone(database: Database) -> None:
+    database.downgrade("0001")
+    tables = set(inspect(database.engine).get_table_names())
+    assert not tables & {"shared_results", "rate_counters"}
+    assert tables >= OUR_TABLES - {"shared_results", "rate_counters"}
+    assert database.upgrade() == HEAD
+
+
 def test_upgrading_twice_changes_nothing(database: Database) -> None:
-    assert database.upgrade() == "0001"
-    assert database.upgrade() == "0001"
+    assert database.upgrade() == HEAD
+    assert database.upgrade() == HEAD
 
 
 @pytest.mark.postgres
@@ -88,7 +99,7 @@ def test_replicas_starting_together_migrate_once(postgres_schema: PostgresSchema
     for database in replicas:
         database.dispose()
     assert errors == []
-    assert results == ["0001"] * 4
+    assert results == [HEAD] * 4
 
 
 def test_the_embedded_default_is_created_on_first_start(tmp_path: Path) -> None:
@@ -96,7 +107,7 @@ def test_the_embedded_default_is_created_on_first_start(tmp_path: Path) -> None:
     database = open_database(None, folder)
     try:
         assert (folder / "coach.db").is_file()
-        assert database.dialect == "sqlite" and database.revision() == "0001"
+        assert database.dialect == "sqlite" and database.revision() == HEAD
     finally:
         database.dispose()
 
