@@ -70,8 +70,7 @@ class DatabaseFeedbackStore:
         self.database = database
 
     def add(self, feedback: Feedback) -> None:
-        add_feedback(
-            self.database,
+        self._save(
             FeedbackRecord(
                 workspace=feedback.workspace,
                 channel=feedback.channel,
@@ -82,8 +81,11 @@ class DatabaseFeedbackStore:
                 language=feedback.language,
                 topics=feedback.topics,
                 reference=feedback.reference,
-            ),
+            )
         )
+
+    def _save(self, record: FeedbackRecord) -> None:
+        add_feedback(self.database, record)
 
     def recent(self, limit: int = 100) -> list[Feedback]:
         return [

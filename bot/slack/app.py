@@ -17,8 +17,8 @@ from bot.services.dedup import DatabaseDedupStore, DedupStore
 from bot.services.digest import DigestService
 from bot.services.digest_summary import summarizer_for
 from bot.services.factory import Services
-from bot.services.feedback import DatabaseFeedbackStore, FeedbackService
-from bot.services.resilience import FallbackDedupStore, durable_usage
+from bot.services.feedback import FeedbackService
+from bot.services.resilience import FallbackDedupStore, durable_feedback, durable_usage
 from bot.services.subscriptions import SubscriptionService
 from bot.slack.listeners import actions, assistant, commands, events, shortcuts, views
 from bot.slack.locales import LocaleCache
@@ -81,9 +81,10 @@ def build_deps(
     return Deps(
         settings=settings,
         services=services,
-        feedback=feedback or FeedbackService(DatabaseFeedbackStore(database)),
         # While the database is away, replies still go out: claims fall back to this
-        # process's memory and usage events wait in an outbox (bot/services/resilience.py).
+        # process's memory, and usage events and feedback clicks wait in an outbox
+        # (bot/services/resilience.py).
+        feedback=feedback or FeedbackService(durable_feedback(database, settings.data_dir)),
         dedup=dedup or FallbackDedupStore(DatabaseDedupStore(database)),
         results=ResultCache(),
         locales=LocaleCache(settings.language),

@@ -20,6 +20,7 @@ from bot.observability.metrics import Metrics
 from bot.services.factory import Services, build_services
 from bot.slack.server import BackgroundServer, create_server, endpoint_for
 from tests.fakes.slack_api import FakeSlack
+from tests.ops.outage import Outage
 from tests.slack.conftest import SECRET, Harness
 
 BOT_TOKEN = "xoxb-ops-test-token-0123456789"
@@ -98,3 +99,13 @@ def samples(metrics: Metrics) -> dict[tuple[str, tuple[tuple[str, str], ...]], f
 def fake() -> Iterator[FakeSlack]:
     with FakeSlack() as server:
         yield server
+
+
+@pytest.fixture(params=[pytest.param("postgres", marks=pytest.mark.postgres)])
+def outage() -> Iterator[Outage]:
+    """A PostgreSQL schema behind a proxy that can play the database stopping."""
+    found = Outage()
+    try:
+        yield found
+    finally:
+        found.close()

@@ -5,13 +5,10 @@ for the other tests; the coach reaches it through a loopback TCP proxy that play
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot.engine import OfflineEngine
 from bot.observability.metrics import Metrics
@@ -20,55 +17,14 @@ from bot.services.resilience import DurableUsageService, FallbackDedupStore, Usa
 from bot.services.usage import Origin, UsageService
 from bot.storage.db import Database
 from bot.storage.records import UsageRecord, add_usage
-from bot.storage.schema import UsageEvent, UsageTrap
-from tests.databases import PostgresSchema
+from bot.storage.schema import UsageEvent
 from tests.fakes.slack_api import FakeSlack
 from tests.ops.conftest import ops_settings, samples, serving
-from tests.ops.tcp_proxy import TcpProxy
+from tests.ops.outage import Outage, eventually
 from tests.slack.conftest import mention_envelope
 
 FAST = (0.05, 0.1)  # the outbox's waits between attempts, shortened
 DRAFT = "We don't need a budget, social media is free."
-
-
-class Outage:
-    """A migrated schema, reached directly (`admin`) or through a proxy that can stop."""
-
-    def __init__(self) -> None:
-        self.schema = PostgresSchema()
-        self.admin = Database.connect(self.schema.url)
-        self.admin.upgrade()
-        self.proxy = TcpProxy(("127.0.0.1", 5432))
-        self.url = self.schema.url.replace("127.0.0.1:5432", f"127.0.0.1:{self.proxy.port}")
-
-    def events(self) -> int:
-        with self.admin.transaction() as session:
-            return int(session.scalar(select(func.count()).select_from(UsageEvent)) or 0)
-
-    def traps(self) -> list[int]:
-        with self.admin.transaction() as session:
-            return sorted(session.scalars(select(UsageTrap.trap)))
-
-    def close(self) -> None:
-        self.proxy.close()
-        self.admin.dispose()
-        self.schema.drop()
-
-
-@pytest.fixture(params=[pytest.param("postgres", marks=pytest.mark.postgres)])
-def outage() -> Iterator[Outage]:
-    found = Outage()
-    try:
-        yield found
-    finally:
-        found.close()
-
-
-def eventually(check: Callable[[], bool], seconds: float = 20) -> None:
-    deadline = time.monotonic() + seconds
-    while not check():
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
 
 
 def record(user: str, traps: tuple[int, ...] = (5,)) -> UsageRecord:

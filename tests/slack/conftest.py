@@ -25,7 +25,7 @@ from bot.slack.priority import AckGate
 from bot.slack.server import BackgroundServer, SlackEndpoint, create_server
 from bot.slack.work import Deps
 from bot.storage.db import Database
-from tests.fakes.slack_api import FakeSlack
+from tests.fakes.slack_api import Call, FakeSlack
 
 PAYLOADS = Path(__file__).parent / "payloads"
 SECRET = "test-signing-secret"
@@ -151,6 +151,25 @@ def mention_envelope(
         event["thread_ts"] = thread_ts
     envelope["event_id"] = event_id
     return envelope
+
+
+def click(fake: FakeSlack, action_id: str, value: str) -> dict[str, Any]:
+    """A click on one of the coach's buttons, answered through `fake`'s response URL "click"."""
+    payload = load("block_actions.json")
+    payload["actions"][0].update(
+        {"action_id": action_id, "block_id": "coach_actions", "value": value}
+    )
+    payload["response_url"] = fake.response_url("click")
+    return payload
+
+
+def button(call: Call, action_id: str) -> str:
+    """The value of the button `action_id` in a message the coach sent."""
+    for block in call.blocks():
+        for element in block.get("elements", []):
+            if element.get("action_id") == action_id:
+                return str(element["value"])
+    raise AssertionError(f"no {action_id} button")
 
 
 @pytest.fixture

@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tests.fakes.slack_api import Call
-from tests.slack.conftest import Harness, load
+from tests.slack.conftest import Harness, button, click, load
 
 DRAFT = (
     "We post the same ad every day and expect sales to double in the first week. "
@@ -20,23 +19,6 @@ def _shortcut(slack: Harness, text: str) -> dict[str, Any]:
     payload["message"]["text"] = text
     payload["response_url"] = slack.fake.response_url("shortcut")
     return payload
-
-
-def _click(slack: Harness, action_id: str, value: str) -> dict[str, Any]:
-    payload = load("block_actions.json")
-    payload["actions"][0].update(
-        {"action_id": action_id, "block_id": "coach_actions", "value": value}
-    )
-    payload["response_url"] = slack.fake.response_url("click")
-    return payload
-
-
-def _value(call: Call, action_id: str) -> str:
-    for block in call.blocks():
-        for element in block.get("elements", []):
-            if element.get("action_id") == action_id:
-                return str(element["value"])
-    raise AssertionError(f"no {action_id} button")
 
 
 def test_message_shortcut_answers_ephemerally_to_the_user_who_asked(slack: Harness) -> None:
@@ -65,8 +47,8 @@ def test_shortcut_on_a_message_without_text(slack: Harness) -> None:
 def test_feedback_is_recorded_and_acknowledged(slack: Harness) -> None:
     slack.command(f"check {DRAFT}")
     (review,) = slack.fake.wait_for("response_url")
-    value = _value(review, "coach_feedback_false_alarm")
-    assert slack.interaction(_click(slack, "coach_feedback_false_alarm", value)).status == 200
+    value = button(review, "coach_feedback_false_alarm")
+    assert slack.interaction(click(slack.fake, "coach_feedback_false_alarm", value)).status == 200
     (thanks,) = slack.fake.wait_for("response_url", where=lambda c: c.path == "/response/click")
     assert "Thanks" in thanks.all_text()
     (recorded,) = slack.deps.feedback.store.recent()
@@ -81,7 +63,9 @@ def test_feedback_is_recorded_and_acknowledged(slack: Harness) -> None:
 
 
 def test_feedback_with_a_forged_rating_is_ignored(slack: Harness) -> None:
-    slack.interaction(_click(slack, "coach_feedback_excellent", '{"k":"answer","r":"x","l":"en"}'))
+    slack.interaction(
+        click(slack.fake, "coach_feedback_excellent", '{"k":"answer","r":"x","l":"en"}')
+    )
     slack.fake.wait_quiet()
     assert slack.deps.feedback.store.recent() == []
     assert slack.fake.calls("response_url") == []
@@ -90,7 +74,7 @@ def test_feedback_with_a_forged_rating_is_ignored(slack: Harness) -> None:
 def test_share_posts_the_result_in_channel_and_removes_the_private_copy(slack: Harness) -> None:
     slack.command("ask is social media free for a company?")
     (answer,) = slack.fake.wait_for("response_url")
-    slack.interaction(_click(slack, "coach_share", _value(answer, "coach_share")))
+    slack.interaction(click(slack.fake, "coach_share", button(answer, "coach_share")))
     posted = slack.fake.wait_for("response_url", 2, where=lambda c: c.path == "/response/click")
     shared, removed = posted
     assert shared["response_type"] == "in_channel"
@@ -100,7 +84,7 @@ def test_share_posts_the_result_in_channel_and_removes_the_private_copy(slack: H
 
 
 def test_share_of_an_unknown_result_explains_instead(slack: Harness) -> None:
-    slack.interaction(_click(slack, "coach_share", '{"k":"answer","r":"gone","l":"de","t":[]}'))
+    slack.interaction(click(slack.fake, "coach_share", '{"k":"answer","r":"gone","l":"de","t":[]}'))
     (reply,) = slack.fake.wait_for("response_url")
     assert reply["response_type"] == "ephemeral"
     assert "nicht mehr geteilt" in reply.all_text()
