@@ -24,7 +24,7 @@ from bot.slack.listeners import actions, assistant, commands, events, shortcuts,
 from bot.slack.locales import LocaleCache
 from bot.slack.oauth import installation_store, oauth_settings
 from bot.slack.priority import AckGate, ReplyPool
-from bot.slack.results import ResultCache
+from bot.slack.results import SharedResults
 from bot.slack.retries import RetryingRespondMiddleware, retry_handlers
 from bot.slack.safety import install_error_handler
 from bot.slack.work import Deps
@@ -73,20 +73,20 @@ def build_deps(
     """With a `gate` (HTTP mode), slow work waits for in-flight requests to be acked first.
 
     Without a `database`, the one of the settings is opened and migrated (DATABASE_URL, or
-    SQLite in COACH_DATA_DIR): feedback, de-duplication and usage live there, shared by every
-    process that uses it.
+    SQLite in COACH_DATA_DIR): feedback, de-duplication, usage and the results kept for Share
+    live there, shared by every process that uses it.
     """
     database = database or _open_database(settings)
     executor = ReplyPool(settings.workers, gate, name="coach-slack")
     return Deps(
         settings=settings,
         services=services,
-        # While the database is away, replies still go out: claims fall back to this
-        # process's memory, and usage events and feedback clicks wait in an outbox
-        # (bot/services/resilience.py).
+        # While the database is away, replies still go out: claims and results for Share fall
+        # back to this process's memory, and usage events and feedback clicks wait in an
+        # outbox (bot/services/resilience.py).
         feedback=feedback or FeedbackService(durable_feedback(database, settings.data_dir)),
         dedup=dedup or FallbackDedupStore(DatabaseDedupStore(database)),
-        results=ResultCache(),
+        results=SharedResults(database),
         locales=LocaleCache(settings.language),
         executor=executor,
         database=database,

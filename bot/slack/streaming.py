@@ -21,7 +21,7 @@ from bot.services.usage import Origin
 from bot.slack.blocks import Message, answer_message, stream_footer
 from bot.slack.mrkdwn import escape
 from bot.slack.payloads import Who
-from bot.slack.results import ResultCache
+from bot.slack.results import new_reference
 from bot.slack.work import Deps, caller, failure
 
 log = logging.getLogger(__name__)
@@ -96,7 +96,7 @@ def _stream(
                 streamer.append(markdown_text=escape(item))
         if answer is None:
             raise CoachError("the answer stream ended without an answer")
-        streamer.stop(blocks=stream_footer(answer, deps.knowledge, ResultCache.new_reference()))
+        streamer.stop(blocks=stream_footer(answer, deps.knowledge, new_reference()))
     except (SlackApiError, SlackClientError) as exc:
         if streamer.ts is not None:
             raise  # part of it is on screen already: the error boundary says sorry
@@ -118,10 +118,9 @@ def _final(items: Iterator[str | Answer]) -> Answer:
 
 
 def _render(deps: Deps, answer: Answer) -> Message:
-    reference = ResultCache.new_reference()
-    message = answer_message(answer, deps.knowledge, reference, share=False)
-    deps.results.put(reference, message)
-    return message
+    # No Share button in a DM, so nothing to keep for one: the reference names the answer
+    # in its feedback buttons only.
+    return answer_message(answer, deps.knowledge, new_reference(), share=False)
 
 
 def _post(client: WebClient, target: Target, message: Message) -> None:

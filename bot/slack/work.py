@@ -30,7 +30,7 @@ from bot.slack.i18n import text
 from bot.slack.locales import LocaleCache
 from bot.slack.payloads import Mention, Who
 from bot.slack.priority import ReplyPool
-from bot.slack.results import ResultCache
+from bot.slack.results import ResultStore, new_reference
 from bot.storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -47,7 +47,7 @@ class Deps:
     services: Services
     feedback: FeedbackService
     dedup: DedupStore
-    results: ResultCache
+    results: ResultStore  # what the Share button finds, on any replica
     locales: LocaleCache
     executor: ReplyPool  # runs the slow half of every listener, after the ack
     database: Database
@@ -102,9 +102,10 @@ def check(
     deps.usage.checked(Origin(who.team, channel, who.user), review, draft)
     if note:
         review = _with_note(review, text(note, review.language))
-    reference = ResultCache.new_reference()
+    reference = new_reference()
     message = review_message(review, deps.knowledge, reference, share=share)
-    deps.results.put(reference, message)
+    if share:  # only a Share button ever looks it up
+        deps.results.put(reference, message)
     return message
 
 
@@ -123,9 +124,10 @@ def ask(
     except CoachError as exc:
         return failure(exc, fallback, "ask")
     deps.usage.asked(Origin(who.team, channel, who.user), answer, question)
-    reference = ResultCache.new_reference()
+    reference = new_reference()
     message = answer_message(answer, deps.knowledge, reference, share=share)
-    deps.results.put(reference, message)
+    if share:
+        deps.results.put(reference, message)
     return message
 
 

@@ -1,6 +1,7 @@
 """The database stops while people click and ask: feedback clicks wait in the outbox and reach
-the database once it is back, also from a process that stopped meanwhile. Through the app as
-`coach serve` composes it, over a proxy that plays the outage (see tests/ops/outage.py)."""
+the database once it is back (also from a process that stopped meanwhile), and results for
+Share are kept in this replica's memory. Through the app as `coach serve` composes it, over a
+proxy that plays the outage (see tests/ops/outage.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from bot.services.factory import build_services
 from bot.services.resilience import durable_feedback
 from bot.storage.db import Database
 from bot.storage.records import FeedbackRecord
-from bot.storage.schema import FeedbackRow
+from bot.storage.schema import FeedbackRow, SharedResult
 from tests.fakes.slack_api import FakeSlack
 from tests.ops.conftest import ops_settings, serving
 from tests.ops.outage import Outage, eventually
@@ -75,3 +76,31 @@ def test_feedback_of_a_process_that_stopped_during_the_outage_is_adopted(
     finally:
         database.dispose()
     assert list((tmp_path / "outbox").iterdir()) == []
+
+
+def test_results_rendered_during_an_outage_are_shared_from_this_replica(
+    outage: Outage, tmp_path: Path
+) -> None:
+    def share(value: str) -> dict[str, object]:
+        fake.state.calls.clear()
+        app.interaction(click(fake, "coach_share", value))
+        shared, removed = fake.wait_for(
+            "response_url", 2, where=lambda c: c.path == "/response/click"
+        )
+        assert removed["delete_original"] is True
+        return shared.body
+
+    with FakeSlack() as fake:
+        settings = ops_settings(fake.api_url, tmp_path, DATABASE_URL=outage.url)
+        with serving(fake, settings, build_services(settings)) as app:
+            outage.proxy.down()
+            app.command("ask is social media free for a company?")
+            app.command(f"check {DRAFT}")
+            answer, review = sorted(
+                fake.wait_for("response_url", 2),
+                key=lambda c: "coach_feedback_false" in c.all_text(),
+            )
+            assert share(button(answer, "coach_share"))["response_type"] == "in_channel"
+            outage.proxy.up()
+            assert share(button(review, "coach_share"))["response_type"] == "in_channel"
+    assert outage.rows(SharedResult) == 0

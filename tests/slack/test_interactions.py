@@ -5,7 +5,20 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tests.slack.conftest import Harness, button, click, load
+from sqlalchemy import func, select
+
+from bot.services.factory import Services
+from bot.storage.db import Database
+from bot.storage.schema import SharedResult
+from tests.fakes.slack_api import FakeSlack
+from tests.slack.conftest import (
+    Harness,
+    button,
+    click,
+    load,
+    mention_envelope,
+    running_app,
+)
 
 DRAFT = (
     "We post the same ad every day and expect sales to double in the first week. "
@@ -81,6 +94,36 @@ def test_share_posts_the_result_in_channel_and_removes_the_private_copy(slack: H
     assert "Shared by <@W111>" in shared.all_text()
     assert "coach_share" not in shared.all_text()
     assert removed["delete_original"] is True
+
+
+def test_share_rendered_on_one_replica_is_posted_from_another(
+    fake: FakeSlack, services: Services, database: Database
+) -> None:
+    """Behind a load balancer the click reaches whichever replica; both share one database."""
+    with (
+        running_app(fake, services, database) as first,
+        running_app(fake, services, database) as second,
+    ):
+        first.command(f"check {DRAFT}")
+        (review,) = fake.wait_for("response_url")
+        second.interaction(click(fake, "coach_share", button(review, "coach_share")))
+        shared, removed = fake.wait_for(
+            "response_url", 2, where=lambda c: c.path == "/response/click"
+        )
+    assert shared["response_type"] == "in_channel"
+    assert "Shared by <@W111>" in shared.all_text() and "#5" in shared.all_text()
+    assert removed["delete_original"] is True
+
+
+def test_only_results_with_a_share_button_are_kept(slack: Harness) -> None:
+    slack.event(mention_envelope("<@UBOT> is social media free?", event_id="EvKept"))
+    slack.command("ask is social media free?")
+    (mention,) = slack.fake.wait_for("chat.postMessage")
+    (command,) = slack.fake.wait_for("response_url")
+    assert "coach_share" not in mention.all_text() and "coach_share" in command.all_text()
+    slack.deps.executor.shutdown(wait=True)
+    with slack.deps.database.transaction() as session:
+        assert session.scalar(select(func.count()).select_from(SharedResult)) == 1
 
 
 def test_share_of_an_unknown_result_explains_instead(slack: Harness) -> None:
