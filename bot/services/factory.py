@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from bot.config import Settings, SettingsError
@@ -15,7 +15,8 @@ from bot.services.review import ReviewService
 if TYPE_CHECKING:  # importing openai costs ~0.6 s: only when an LLM is configured
     from bot.llm.engine import LLMEngine
     from bot.observability.metrics import Metrics
-    from bot.services.ratelimit import RateLimiter
+    from bot.services.ratelimit import Limiter
+    from bot.storage.db import Database
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,12 @@ class Services:
     @property
     def engine_name(self) -> str:
         return "llm" if self.llm else "offline"
+
+    def with_database(self, database: Database) -> Services:
+        """The same services (engines shared, nothing reloaded), with the LLM limits counted in
+        `database`, so that every replica using it spends from one budget."""
+        review, answer = _guarded(self.settings, self.engine, self.llm, self.metrics, database)
+        return replace(self, review=review, answer=answer)
 
 
 def build_services(
@@ -53,14 +60,22 @@ def build_services(
         log.info(
             "LLM engine: model %s at %s", settings.llm_model, settings.openai_base_url or "OpenAI"
         )
-    guard = LLMGuard(_limiter(settings) if llm else None, metrics)
-    return Services(
-        settings=settings,
-        engine=engine,
-        review=ReviewService(engine, settings.max_chars, llm.reviewer if llm else None, guard),
-        answer=AnswerService(engine, settings.max_chars, llm.answerer if llm else None, guard),
-        llm=llm,
-        metrics=metrics,
+    review, answer = _guarded(settings, engine, llm, metrics, None)
+    return Services(settings, engine, review, answer, llm=llm, metrics=metrics)
+
+
+def _guarded(
+    settings: Settings,
+    engine: OfflineEngine,
+    llm: LLMEngine | None,
+    metrics: Metrics | None,
+    database: Database | None,
+) -> tuple[ReviewService, AnswerService]:
+    """The review and answer services, sharing one guard around the LLM."""
+    guard = LLMGuard(_limiter(settings, database) if llm else None, metrics)
+    return (
+        ReviewService(engine, settings.max_chars, llm.reviewer if llm else None, guard),
+        AnswerService(engine, settings.max_chars, llm.answerer if llm else None, guard),
     )
 
 
@@ -76,9 +91,20 @@ def build_server_services(settings: Settings) -> Services:
     return build_services(settings, metrics=metrics)
 
 
-def _limiter(settings: Settings) -> RateLimiter | None:
-    if not (settings.rate_user_per_hour or settings.rate_workspace_per_hour):
+def _limiter(settings: Settings, database: Database | None) -> Limiter | None:
+    """In memory without a database (tools, tests); in the database, with this process's
+    memory as the fallback while it is unreachable, when there is one (servers)."""
+    per_user, per_workspace = settings.rate_user_per_hour, settings.rate_workspace_per_hour
+    if not (per_user or per_workspace):
         return None
     from bot.services.ratelimit import RateLimiter  # noqa: PLC0415 -- only with an LLM
 
-    return RateLimiter(settings.rate_user_per_hour, settings.rate_workspace_per_hour)
+    local = RateLimiter(per_user, per_workspace)
+    if database is None:
+        return local
+    from bot.services.ratelimit_shared import (  # noqa: PLC0415
+        DatabaseRateLimiter,
+        FallbackRateLimiter,
+    )
+
+    return FallbackRateLimiter(DatabaseRateLimiter(database, per_user, per_workspace), local)

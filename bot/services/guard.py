@@ -13,13 +13,13 @@ from bot.llm.errors import LLMError
 
 if TYPE_CHECKING:  # prometheus_client and limits load only where they are used (servers)
     from bot.observability.metrics import Metrics
-    from bot.services.ratelimit import Caller, Decision, RateLimiter
+    from bot.services.ratelimit import Caller, Decision, Limiter
 
 log = logging.getLogger(__name__)
 
 
 class LLMGuard:
-    def __init__(self, limiter: RateLimiter | None = None, metrics: Metrics | None = None) -> None:
+    def __init__(self, limiter: Limiter | None = None, metrics: Metrics | None = None) -> None:
         self.limiter = limiter
         self.metrics = metrics
 

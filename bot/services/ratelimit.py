@@ -5,9 +5,9 @@ and a few milliseconds) with a short note in the reply's language saying when th
 People keep getting useful, grounded replies; only the spending stops. Inputs over the length
 limit are refused separately (`InputTooLong`), before any of this.
 
-Windows are moving (the last hour, not the clock hour), counted by the `limits` library in this
-process's memory: with several replicas each one counts its own share, so the limit a person
-meets is at most replicas × the setting.
+`RateLimiter` counts over a moving hour with the `limits` library, in this process's memory:
+what runs without a database (tools, tests) and what servers fall back to while the database
+is unreachable. Servers count in the database, shared by every replica (`ratelimit_shared.py`).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol
 
 from limits import RateLimitItem, RateLimitItemPerHour
 from limits.storage import MemoryStorage
@@ -64,6 +64,15 @@ class Decision:
             raise ValueError("an allowed request has no note")
         minutes = max(1, math.ceil(self.retry_after / 60))
         return NOTES[self.scope][language].format(minutes=minutes)
+
+
+class Limiter(Protocol):
+    """What the guard asks: may this caller use the LLM once more now?"""
+
+    @property
+    def active(self) -> bool: ...
+
+    def acquire(self, caller: Caller) -> Decision: ...
 
 
 class RateLimiter:

@@ -73,17 +73,17 @@ def build_deps(
     """With a `gate` (HTTP mode), slow work waits for in-flight requests to be acked first.
 
     Without a `database`, the one of the settings is opened and migrated (DATABASE_URL, or
-    SQLite in COACH_DATA_DIR): feedback, de-duplication, usage and the results kept for Share
-    live there, shared by every process that uses it.
+    SQLite in COACH_DATA_DIR): feedback, de-duplication, usage, the results kept for Share and
+    the LLM limits live there, shared by every process that uses it.
     """
     database = database or _open_database(settings)
     executor = ReplyPool(settings.workers, gate, name="coach-slack")
     return Deps(
         settings=settings,
-        services=services,
-        # While the database is away, replies still go out: claims and results for Share fall
-        # back to this process's memory, and usage events and feedback clicks wait in an
-        # outbox (bot/services/resilience.py).
+        services=services.with_database(database),
+        # While the database is away, replies still go out: claims, results for Share and LLM
+        # limits fall back to this process's memory, and usage events and feedback clicks
+        # wait in an outbox (bot/services/resilience.py).
         feedback=feedback or FeedbackService(durable_feedback(database, settings.data_dir)),
         dedup=dedup or FallbackDedupStore(DatabaseDedupStore(database)),
         results=SharedResults(database),

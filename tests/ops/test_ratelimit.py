@@ -15,10 +15,12 @@ from bot.models import Answer
 from bot.observability.metrics import Metrics
 from bot.services.factory import Services, build_services
 from bot.services.ratelimit import NOTES, Caller, RateLimiter
+from bot.storage.db import Database
 from tests.fakes.openai_server import FakeOpenAI, chat
+from tests.fakes.slack_api import FakeSlack
 from tests.llm.conftest import FAST, answer_json, llm_settings
 from tests.ops.conftest import samples
-from tests.slack.conftest import slack_settings
+from tests.slack.conftest import running_app, slack_settings
 
 ALICE = Caller("slack:T1:UALICE", "slack:T1")
 BOB = Caller("slack:T1:UBOB", "slack:T1")
@@ -113,3 +115,24 @@ def test_without_an_llm_there_is_nothing_to_limit() -> None:
     services = build_services(slack_settings(), metrics=Metrics())
     assert services.answer.guard.limiter is None
     assert all(services.answer.ask(QUESTION, caller=ALICE).engine == "offline" for _ in range(40))
+
+
+def test_replicas_on_one_database_spend_from_one_llm_budget(
+    fake_llm: FakeOpenAI, engine: OfflineEngine, database: Database
+) -> None:
+    """Each replica builds its own services (its own process); the database is what they share."""
+    replicas = [
+        limited_services(fake_llm, engine, Metrics(engine="llm"), COACH_RATE_USER_PER_HOUR=2)
+        for _ in range(2)
+    ]
+    with (
+        FakeSlack() as slack,
+        running_app(slack, replicas[0], database) as first,
+        running_app(slack, replicas[1], database) as second,
+    ):
+        for n, app in enumerate((first, second, second), start=1):
+            app.command(f"ask {QUESTION}")
+            replies = slack.wait_for("response_url", n)
+    assert ["AI coach a lot this hour" in r.all_text() for r in replies] == [False, False, True]
+    assert "Social media is not free." in replies[1].all_text()
+    assert len(fake_llm.chat_requests) == 2

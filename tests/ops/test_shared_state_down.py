@@ -1,6 +1,6 @@
 """The database stops while people click and ask: feedback clicks wait in the outbox and reach
 the database once it is back (also from a process that stopped meanwhile), and results for
-Share are kept in this replica's memory. Through the app as `coach serve` composes it, over a
+Share and the LLM limits are kept in this replica's memory. Through the app as `coach serve` composes it, over a
 proxy that plays the outage (see tests/ops/outage.py)."""
 
 from __future__ import annotations
@@ -11,10 +11,12 @@ from pathlib import Path
 from sqlalchemy import select
 
 from bot.services.factory import build_services
+from bot.services.ratelimit import Caller, RateLimiter
+from bot.services.ratelimit_shared import DatabaseRateLimiter, FallbackRateLimiter
 from bot.services.resilience import durable_feedback
 from bot.storage.db import Database
 from bot.storage.records import FeedbackRecord
-from bot.storage.schema import FeedbackRow, SharedResult
+from bot.storage.schema import FeedbackRow, RateCounter, SharedResult
 from tests.fakes.slack_api import FakeSlack
 from tests.ops.conftest import ops_settings, serving
 from tests.ops.outage import Outage, eventually
@@ -104,3 +106,21 @@ def test_results_rendered_during_an_outage_are_shared_from_this_replica(
             outage.proxy.up()
             assert share(button(review, "coach_share"))["response_type"] == "in_channel"
     assert outage.rows(SharedResult) == 0
+
+
+def test_llm_limits_are_counted_in_this_process_while_the_database_is_away(
+    outage: Outage,
+) -> None:
+    alice = Caller("slack:T1:UALICE", "slack:T1")
+    database = Database.connect(outage.url)
+    limiter = FallbackRateLimiter(DatabaseRateLimiter(database, 2, 0), RateLimiter(2, 0))
+    try:
+        assert limiter.acquire(alice).allowed  # counted in the database
+        outage.proxy.down()
+        assert [limiter.acquire(alice).allowed for _ in range(3)] == [True, True, False]
+        outage.proxy.up()
+        assert [limiter.acquire(alice).allowed for _ in range(2)] == [True, False]
+    finally:
+        database.dispose()
+    with outage.admin.transaction() as session:
+        assert session.scalars(select(RateCounter.hits)).one() == 2
