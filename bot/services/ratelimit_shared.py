@@ -27,7 +27,7 @@ from bot.storage.db import Database
 
 log = logging.getLogger(__name__)
 
-WINDOW = timedelta(hours=1)
+HOUR = timedelta(hours=1)
 
 
 def _now() -> datetime:
@@ -43,14 +43,12 @@ class DatabaseRateLimiter:
         per_user: int,
         per_workspace: int,
         *,
-        window: timedelta = WINDOW,
         clock: Callable[[], datetime] = _now,
     ) -> None:
         self.database = database
         # The user's budget first: counters are always locked in this order (no deadlocks).
         given: dict[Scope, int] = {"user": per_user, "workspace": per_workspace}
         self._limits = {scope: limit for scope, limit in given.items() if limit > 0}
-        self._window = window
         self._clock = clock
 
     @property
@@ -61,8 +59,8 @@ class DatabaseRateLimiter:
         if not self._limits:
             return Decision(True)
         now = self._clock()
-        start = _window_start(now, self._window)
-        end = start + self._window
+        start = _hour_start(now)
+        end = start + HOUR
         keys: dict[Scope, str] = {"user": caller.user, "workspace": caller.workspace}
         budgets = [Budget(scope, keys[scope], limit) for scope, limit in self._limits.items()]
         spent = take(self.database, budgets, start, end)
@@ -72,11 +70,9 @@ class DatabaseRateLimiter:
         return Decision(False, scope, (end - now).total_seconds())
 
 
-def _window_start(moment: datetime, window: timedelta) -> datetime:
-    """The start of the fixed window `moment` falls in, counted from the Unix epoch (so every
-    replica agrees: for an hour, the full hour)."""
-    epoch = datetime(1970, 1, 1, tzinfo=UTC)
-    return moment - (moment - epoch) % window
+def _hour_start(moment: datetime) -> datetime:
+    """The clock hour `moment` falls in, in UTC: the same window on every replica."""
+    return moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
 
 
 class FallbackRateLimiter:
