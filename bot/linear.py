@@ -50,6 +50,9 @@ class Featurizer:
     def vector(self, text: str, language: Language) -> Vector:
         return self._vector({name: Counter(ANALYZERS[name](text, language)) for name in VIEWS})
 
+    def vectors(self, parts: list[str], language: Language) -> list[Vector]:
+        return [self.vector(part, language) for part in parts]
+
     def vectors_and_whole(
         self, parts: list[str], language: Language
     ) -> tuple[list[Vector], Vector]:

@@ -39,10 +39,11 @@ SEED = 7
 
 
 CONCEPT_WEIGHT = 1.0
-# How much the best sentence counts against the whole text in a trap's score. Chosen by 5-fold
-# cross-validation on our corpus (python -m bot.train --cv --weight W): 0.5 gave macro-F1
-# 0.883 against 0.872 at 0.7 and 0.847 at 0.85, at the same clean-text false-alarm rate.
-SENTENCE_WEIGHT = 0.5
+# How much the best sentence counts against the whole text in a trap's score. Cross-validation
+# on our corpus prefers 0.5 (macro-F1 0.883 vs 0.871), but at 0.5 the whole-text head can veto
+# a sentence that states the trap outright (the shipped example plan lost its "every post must
+# bring 20 installs in 48 hours"): an explicit sentence should carry, so 0.7.
+SENTENCE_WEIGHT = 0.7
 _MIN_DF = {"words": 2, "chars": 3, "concepts": 2}
 
 
