@@ -25,6 +25,8 @@ log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SQLITE_FILE = "coach.db"
+CONNECT_TIMEOUT = 5  # seconds to reach PostgreSQL before a request falls back
+POOL_TIMEOUT = 10  # seconds to wait for a free pooled connection
 # Held while migrating, so that replicas starting together do not race to create the tables.
 _MIGRATION_LOCK = 0x636F616368  # "coach"
 # Seconds a SQLite writer waits for another process's write to finish before giving up.
@@ -64,8 +66,23 @@ class Database:
             raise StorageError(f"DATABASE_URL is not a database URL ({exc})") from exc
         if parsed.get_backend_name() == "sqlite":
             return cls(_sqlite_engine(url, parsed.database))
+        # A database that stops answering (not one that refuses) must not hold a reply for
+        # minutes: give up connecting after a few seconds (the fallbacks then take over),
+        # unless DATABASE_URL sets its own connect_timeout.
+        connect_args = (
+            {"connect_timeout": CONNECT_TIMEOUT}
+            if parsed.get_backend_name() == "postgresql" and "connect_timeout" not in parsed.query
+            else {}
+        )
         try:
-            engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+            engine = create_engine(
+                url,
+                pool_pre_ping=True,
+                pool_size=5,
+                max_overflow=10,
+                pool_timeout=POOL_TIMEOUT,
+                connect_args=connect_args,
+            )
         except (ArgumentError, ImportError) as exc:
             raise StorageError(f"cannot use DATABASE_URL ({exc})") from exc
         return cls(engine)
