@@ -2,7 +2,7 @@
 
 Replies are ephemeral, in the user's Slack language. A subscription's time zone defaults to
 the subscriber's own (users.info `tz`), its language to the subscriber's, and its channel to
-the one the command was typed in.
+the one the command was typed in; both come from the one users.info lookup of the command.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.models import Language
 from bot.services.digest import DigestUnavailable
@@ -35,7 +34,8 @@ log = logging.getLogger(__name__)
 
 
 def digest_reply(deps: Deps, client: WebClient, command: Command) -> Message:
-    language = deps.locales.language(client, command.who.user)
+    # With the team, the time zone lookup below reuses this one when it is new.
+    language = deps.locales.language(client, command.who.user, command.who.team)
     try:
         args = parse_digest(command.argument)
     except DigestUsageError as exc:
@@ -73,7 +73,7 @@ def _subscribe(
         weekday=DEFAULT_WEEKDAY if args.weekday is None else args.weekday,
         hour=DEFAULT_HOUR if args.hour is None else args.hour,
         minute=DEFAULT_MINUTE if args.minute is None else args.minute,
-        timezone=args.timezone or _timezone_of(client, command.who.user),
+        timezone=args.timezone or _timezone_of(deps, client, command),
     )
     record, created = deps.subscriptions.subscribe(
         command.who.team,
@@ -119,14 +119,12 @@ def _is_channel(channel: str) -> bool:
     return channel[:1] in {"C", "G"}
 
 
-def _timezone_of(client: WebClient, user: str) -> str:
+def _timezone_of(deps: Deps, client: WebClient, command: Command) -> str:
     """The user's Slack time zone (users.info always includes `tz`), or UTC."""
-    try:
-        found = (client.users_info(user=user).get("user") or {}).get("tz")
-    except (SlackApiError, SlackClientError, OSError) as exc:
-        log.warning("users.info for the time zone failed (%s); using UTC", exc)
-        return DEFAULT_TIMEZONE
-    if not isinstance(found, str):
+    profile = deps.locales.fresh(client, command.who.user, command.who.team)
+    found = profile.timezone if profile else None
+    if found is None:
+        log.warning("no time zone for %s from users.info; using UTC", command.who.user)
         return DEFAULT_TIMEZONE
     try:
         zone(found)

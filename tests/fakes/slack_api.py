@@ -68,6 +68,7 @@ class FakeSlackState:
     failures: dict[str, list[_Failure]] = field(default_factory=dict)
     threads: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
     locales: dict[str, str] = field(default_factory=dict)
+    roles: dict[str, str] = field(default_factory=dict)  # user -> admin, owner, primary_owner
     condition: threading.Condition = field(default_factory=threading.Condition)
     ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     messages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # by channel
@@ -165,6 +166,14 @@ class FakeSlack:
     def set_locale(self, user: str, locale: str) -> None:
         with self.state.condition:
             self.state.locales[user] = locale
+
+    def set_role(self, user: str, role: str) -> None:
+        """users.info says `user` is a workspace `admin`, `owner` or `primary_owner`: that one
+        flag only (Slack usually sets `is_admin` for owners too), so a test shows each counts.
+        `member` (everyone's default) sets none."""
+        assert role in {*_ROLE_FLAGS, "member"}, role
+        with self.state.condition:
+            self.state.roles[user] = role
 
     # -- reading what arrived -------------------------------------------------------------
     def calls(self, method: str | None = None) -> list[Call]:
@@ -325,8 +334,14 @@ def _replies(state: FakeSlackState, body: dict[str, Any]) -> dict[str, Any]:
     return {"ok": True, "messages": messages[:limit], "has_more": len(messages) > limit}
 
 
+# The flag users.info sets for each role; everyone else gets all three false.
+_ROLE_FLAGS = {"admin": "is_admin", "owner": "is_owner", "primary_owner": "is_primary_owner"}
+
+
 def _user(state: FakeSlackState, body: dict[str, Any]) -> dict[str, Any]:
     user: dict[str, Any] = {"id": body.get("user"), "name": "someone", "tz": "Europe/Rome"}
+    flag = _ROLE_FLAGS.get(state.roles.get(str(body.get("user")), ""))
+    user |= {name: name == flag for name in _ROLE_FLAGS.values()}
     if str(body.get("include_locale")).lower() in {"1", "true"}:
         user["locale"] = state.locales.get(str(body.get("user")), "en-US")
     return {"ok": True, "user": user}
