@@ -10,6 +10,8 @@ README and .env.example.
 from __future__ import annotations
 
 import os
+import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -22,6 +24,46 @@ from bot.models import Language
 
 class SettingsError(CoachError):
     """A setting has a bad value; the message names the setting and how to fix it."""
+
+
+# A Slack user id: U… (or W… for Enterprise Grid users), upper-case letters and digits.
+_SLACK_USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
+
+
+@dataclass(frozen=True)
+class DigestManagers:
+    """Who may subscribe and unsubscribe channels (COACH_DIGEST_MANAGERS).
+
+    `everyone`: anyone in the channel; `admins`: workspace admins and owners; `listed`: the
+    named users, and admins and owners too (an admin locked out of her own workspace's digest
+    would be a support ticket, never a policy anyone wants).
+    """
+
+    mode: Literal["everyone", "admins", "listed"] = "everyone"
+    users: frozenset[str] = frozenset()
+
+    @classmethod
+    def parse(cls, value: str) -> DigestManagers:
+        """`everyone`, `admins` or `U024BE7LH,U0G9QF9C6`; ValueError naming what is wrong.
+
+        Strict on purpose: a mistyped keyword or a user name instead of an id would otherwise
+        lock everybody but the admins out without anyone noticing why.
+        """
+        cleaned = value.strip()
+        if cleaned.lower() in {"everyone", "admins"}:
+            return cls(mode="everyone" if cleaned.lower() == "everyone" else "admins")
+        items = [item.strip() for item in cleaned.split(",") if item.strip()]
+        if not items:
+            raise ValueError("it is empty")
+        for item in items:
+            if item.lower() in {"everyone", "admins"}:
+                raise ValueError(f"{item} stands alone (a list of ids includes admins anyway)")
+            if not _SLACK_USER_ID.fullmatch(item):
+                raise ValueError(f"{item!r} is not a Slack user id (U… or W…)")
+        return cls(mode="listed", users=frozenset(items))
+
+    def __str__(self) -> str:
+        return self.mode if self.mode != "listed" else ",".join(sorted(self.users))
 
 
 class Settings(BaseSettings):
@@ -129,6 +171,12 @@ class Settings(BaseSettings):
         le=86_400,
         description="seconds a process may take to post one digest before another takes over.",
     )
+    digest_managers: str = Field(
+        "everyone",
+        alias="COACH_DIGEST_MANAGERS",
+        description="everyone, admins (workspace admins and owners only), or Slack user ids "
+        "separated by commas, e.g. U024BE7LH,U0G9QF9C6 (admins and owners may always).",
+    )
 
     # -- operations ----------------------------------------------------------------------------
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
@@ -160,6 +208,16 @@ class Settings(BaseSettings):
     @classmethod
     def _upper(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
+
+    @field_validator("digest_managers")
+    @classmethod
+    def _managers(cls, value: str) -> str:
+        return str(DigestManagers.parse(value))  # the canonical spelling
+
+    @property
+    def digest_access(self) -> DigestManagers:
+        """Who may subscribe and unsubscribe channels to the weekly digest."""
+        return DigestManagers.parse(self.digest_managers)
 
     @property
     def oauth_configured(self) -> bool:

@@ -60,6 +60,8 @@ def one_clear_line(done: subprocess.CompletedProcess[str], *words: str) -> str:
         ("COACH_LOG_FORMAT", "xml", "json, text, or auto"),
         ("COACH_RATE_USER_PER_HOUR", "-5", "0 means no limit"),
         ("COACH_LLM_TIMEOUT", "soon", "Seconds per LLM request"),
+        ("COACH_DIGEST_MANAGERS", "admin", "'admin' is not a Slack user id"),
+        ("COACH_DIGEST_MANAGERS", "@alice,U024BE7LH", "everyone, admins (workspace admins"),
     ],
 )
 def test_a_bad_value_names_the_setting_and_what_it_expects(
@@ -163,3 +165,42 @@ def test_a_secret_with_a_bad_value_is_named_but_never_echoed() -> None:
     with pytest.raises(SettingsError) as caught:
         load_settings(_env_file=None, SLACK_BOT_TOKEN=12345678)
     assert "SLACK_BOT_TOKEN" in str(caught.value) and "12345678" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("value", "mode", "users"),
+    [
+        ("everyone", "everyone", set()),
+        (" Admins ", "admins", set()),
+        ("U024BE7LH, U0G9QF9C6,U024BE7LH,", "listed", {"U024BE7LH", "U0G9QF9C6"}),
+        ("W0ENTERPRISE1", "listed", {"W0ENTERPRISE1"}),
+    ],
+)
+def test_digest_managers_are_read_and_normalised(value: str, mode: str, users: set[str]) -> None:
+    from bot.config import load_settings
+
+    access = load_settings(_env_file=None, COACH_DIGEST_MANAGERS=value).digest_access
+    assert (access.mode, set(access.users)) == (mode, users)
+    assert load_settings(_env_file=None).digest_access.mode == "everyone", "the default"
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("", "it is empty"),
+        (" , ", "it is empty"),
+        ("u024be7lh", "'u024be7lh' is not a Slack user id"),
+        ("alice@example.com", "is not a Slack user id"),
+        ("admins,U024BE7LH", "admins stands alone"),
+        ("nobody", "'nobody' is not a Slack user id"),
+    ],
+)
+def test_a_bad_digest_managers_value_is_one_message_naming_it(value: str, problem: str) -> None:
+    """Strict: a typo must not silently lock everybody but the admins out (or let all in)."""
+    from bot.config import SettingsError, load_settings
+
+    with pytest.raises(SettingsError) as caught:
+        load_settings(_env_file=None, COACH_DIGEST_MANAGERS=value)
+    message = str(caught.value)
+    assert message.startswith("setting COACH_DIGEST_MANAGERS is invalid") and problem in message
+    assert "\n" not in message
