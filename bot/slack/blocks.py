@@ -47,6 +47,7 @@ FEEDBACK = {
 CHECK_MODAL = "coach_check"
 DRAFT_BLOCK, DRAFT_ACTION = "draft", "text"
 DIGEST_BLOCK = "digest_subscriptions"
+MANAGERS_BLOCK = "digest_managers"
 
 
 @dataclass(frozen=True)
@@ -63,9 +64,10 @@ def _section(markdown: str) -> SectionBlock:
     return SectionBlock(text=MarkdownTextObject(text=markdown, verbatim=True))
 
 
-def _context(markdown: str) -> ContextBlock:
+def _context(markdown: str, block_id: str | None = None) -> ContextBlock:
     return ContextBlock(
-        elements=[MarkdownTextObject(text=shorten(markdown, SECTION_CHARS), verbatim=True)]
+        block_id=block_id,
+        elements=[MarkdownTextObject(text=shorten(markdown, SECTION_CHARS), verbatim=True)],
     )
 
 
@@ -267,9 +269,13 @@ def check_modal(language: Language, metadata: dict[str, str]) -> dict[str, Any]:
 
 
 def home_view(
-    knowledge: KnowledgeBase, language: Language, subscriptions: str | None = None
+    knowledge: KnowledgeBase,
+    language: Language,
+    subscriptions: str | None = None,
+    managers: str | None = None,
 ) -> dict[str, Any]:
-    """`subscriptions`: the workspace's digest subscriptions as mrkdwn lines."""
+    """`subscriptions`: the workspace's digest subscriptions as mrkdwn lines; `managers`: who
+    may change them, when not everyone may."""
     blocks: list[Block] = [
         _section(text("home_intro", language)),
         _header(text("traps_header", language)),
@@ -290,6 +296,8 @@ def home_view(
             ),
         ),
     ]
+    if managers:
+        blocks.append(_context(managers, MANAGERS_BLOCK))
     return View(type="home", blocks=_fit(blocks, [], MAX_VIEW_BLOCKS, language)).to_dict()
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from slack_sdk.models.blocks import Block, DividerBlock
 
+from bot.config import DigestManagers
 from bot.models import Digest, Language, TrapTrend
 from bot.services.chart import ChartLabels
 from bot.slack.blocks import (
@@ -186,6 +187,24 @@ def subscription_lines(records: Sequence[SubscriptionRecord], language: Language
         )
         for r in records
     )
+
+
+# Named managers shown by name; beyond this, a count (the rest are in COACH_DIGEST_MANAGERS).
+MANAGERS_SHOWN = 10
+
+
+def managers_text(managers: DigestManagers, language: Language) -> str | None:
+    """Who may subscribe and unsubscribe channels; None when everyone may."""
+    if managers.mode == "everyone":
+        return None
+    if managers.mode == "admins":
+        return text("digest_managers_admins", language)
+    named = sorted(managers.users)
+    # <@U…> shows each person's name; it notifies nobody in an ephemeral reply or a view.
+    people = ", ".join(f"<@{user}>" for user in named[:MANAGERS_SHOWN])
+    if len(named) > MANAGERS_SHOWN:
+        people += f" (+{len(named) - MANAGERS_SHOWN})"
+    return text("digest_managers_listed", language, people=people)
 
 
 def subscribed_notice(record: SubscriptionRecord, created: bool, language: Language) -> str:

@@ -2,7 +2,8 @@
 
 Replies are ephemeral, in the user's Slack language. A subscription's time zone defaults to
 the subscriber's own (users.info `tz`), its language to the subscriber's, and its channel to
-the one the command was typed in; both come from the one users.info lookup of the command.
+the one the command was typed in. `subscribe` and `unsubscribe` are for whom
+COACH_DIGEST_MANAGERS allows (digest_access.py); all of it shares one users.info lookup.
 """
 
 from __future__ import annotations
@@ -23,8 +24,14 @@ from bot.services.subscriptions import (
     zone,
 )
 from bot.slack.blocks import Message, notice
+from bot.slack.digest_access import refusal
 from bot.slack.digest_args import DigestArgs, DigestUsageError, parse_digest
-from bot.slack.digest_blocks import digest_message, subscribed_notice, subscription_lines
+from bot.slack.digest_blocks import (
+    digest_message,
+    managers_text,
+    subscribed_notice,
+    subscription_lines,
+)
 from bot.slack.i18n import text
 from bot.slack.mrkdwn import escape, shorten
 from bot.slack.payloads import Command
@@ -34,7 +41,7 @@ log = logging.getLogger(__name__)
 
 
 def digest_reply(deps: Deps, client: WebClient, command: Command) -> Message:
-    # With the team, the time zone lookup below reuses this one when it is new.
+    # With the team, the role and time zone checks below reuse this lookup when it is new.
     language = deps.locales.language(client, command.who.user, command.who.team)
     try:
         args = parse_digest(command.argument)
@@ -42,15 +49,18 @@ def digest_reply(deps: Deps, client: WebClient, command: Command) -> Message:
         return usage(language, exc)
     match args.action:
         case "subscribe":
-            return _subscribe(deps, client, command, args, language)
+            refused = refusal(deps, client, command.who, language)
+            return refused or _subscribe(deps, client, command, args, language)
         case "unsubscribe":
-            return _unsubscribe(deps, command, args, language)
+            refused = refusal(deps, client, command.who, language)
+            return refused or _unsubscribe(deps, command, args, language)
         case "preview":
             return _preview(deps, command, args, language)
         case "list":
             records = deps.subscriptions.of_workspace(command.who.team)
-            title = f"*{text('home_digest', language)}*"
-            return notice(f"{title}\n{subscription_lines(records, language)}")
+            lines = [f"*{text('home_digest', language)}*", subscription_lines(records, language)]
+            who_may = managers_text(deps.settings.digest_access, language)
+            return notice("\n".join([*lines, f"_{who_may}_"] if who_may else lines))
     return notice(text("digest_usage", language))
 
 

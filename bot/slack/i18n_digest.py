@@ -230,6 +230,38 @@ DIGEST_STRINGS: dict[str, dict[Language, str]] = {
         "einmal.",
         "it": "Non sono riuscito a leggere i numeri; riprovate tra un momento.",
     },
+    "digest_managers_admins": {
+        "en": "Only workspace admins and owners can subscribe channels to the digest or "
+        "unsubscribe them.",
+        "de": "Nur Admins und Inhaber des Workspace können Channels für den Digest an- oder "
+        "abmelden.",
+        "it": "Solo gli amministratori e i proprietari del workspace possono iscrivere i canali "
+        "al digest o cancellarli.",
+    },
+    "digest_managers_listed": {
+        "en": "Only {people} and the workspace's admins and owners can subscribe channels to "
+        "the digest or unsubscribe them.",
+        "de": "Nur {people} sowie Admins und Inhaber des Workspace können Channels für den "
+        "Digest an- oder abmelden.",
+        "it": "Solo {people} e gli amministratori e i proprietari del workspace possono "
+        "iscrivere i canali al digest o cancellarli.",
+    },
+    "digest_refused": {
+        "en": "Sorry, you can't change digest subscriptions. {managers} `/coach digest preview` "
+        "and `/coach digest list` work for everyone.",
+        "de": "Digest-Abonnements können Sie leider nicht ändern. {managers} "
+        "`/coach digest preview` und `/coach digest list` kann jeder nutzen.",
+        "it": "Non potete modificare gli abbonamenti al digest. {managers} "
+        "`/coach digest preview` e `/coach digest list` sono aperti a tutti.",
+    },
+    "digest_role_unknown": {
+        "en": "(I couldn't check your Slack role just now; if you are one of them, try again "
+        "in a minute.)",
+        "de": "(Ich konnte Ihre Rolle in Slack gerade nicht prüfen; falls Sie dazugehören, "
+        "versuchen Sie es in einer Minute noch einmal.)",
+        "it": "(Non sono riuscito a verificare il vostro ruolo in Slack; se ne fate parte, "
+        "riprovate tra un minuto.)",
+    },
 }
 
 LANGUAGE_NAMES: dict[Language, str] = {"en": "English", "de": "Deutsch", "it": "Italiano"}

@@ -15,7 +15,7 @@ from slack_bolt import App, BoltContext, BoltRequest
 from slack_sdk import WebClient
 
 from bot.slack.blocks import home_view
-from bot.slack.digest_blocks import subscription_lines
+from bot.slack.digest_blocks import managers_text, subscription_lines
 from bot.slack.listeners.assistant import reply_direct
 from bot.slack.payloads import Mention, PayloadError, mentions_bot, parse_mention
 from bot.slack.work import Deps, once, reply_to_mention, replying_on_failure
@@ -68,7 +68,9 @@ def _publish_home(deps: Deps, client: WebClient, user: str, team: str) -> None:
     with replying_on_failure(lambda _: None, language):
         # Only this workspace's subscriptions: a user never sees another workspace's.
         records = deps.subscriptions.of_workspace(team) if team else []
-        view = home_view(deps.knowledge, language, subscription_lines(records, language))
+        lines = subscription_lines(records, language)
+        who_may = managers_text(deps.settings.digest_access, language)
+        view = home_view(deps.knowledge, language, lines, who_may)
         client.views_publish(user_id=user, view=view)
 
 
