@@ -15,17 +15,15 @@ a database outage must never cost anyone their answer.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.services.outage import OutageNotice
 from bot.services.ratelimit import Caller, Decision, Limiter, Scope
 from bot.storage.counters import Budget, take
 from bot.storage.db import Database
-
-log = logging.getLogger(__name__)
 
 HOUR = timedelta(hours=1)
 
@@ -86,7 +84,7 @@ class FallbackRateLimiter:
     def __init__(self, shared: Limiter, local: Limiter) -> None:
         self.shared = shared
         self.local = local
-        self._down = False
+        self._outage = OutageNotice("LLM limits counted in this process")
 
     @property
     def active(self) -> bool:
@@ -96,12 +94,7 @@ class FallbackRateLimiter:
         try:
             decision = self.shared.acquire(caller)
         except SQLAlchemyError as exc:
-            if not self._down:  # once per outage, not once per request
-                log.warning(
-                    "database unavailable (%s); LLM limits counted in this process",
-                    type(exc).__name__,
-                )
-            self._down = True
+            self._outage.failed(exc)
             return self.local.acquire(caller)
-        self._down = False
+        self._outage.recovered()
         return decision

@@ -12,7 +12,6 @@ replica could then answer a re-delivered event twice: better than answering none
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.services.dedup import DedupStore, InMemoryDedupStore
 from bot.services.feedback import DatabaseFeedbackStore
+from bot.services.outage import OutageNotice
 from bot.services.outbox import RETRY_SECONDS, Outbox, RecordCodec
 from bot.services.usage import UsageService
 from bot.storage.db import Database
@@ -29,7 +29,6 @@ from bot.storage.records import FeedbackRecord, UsageRecord, add_feedback, add_u
 if TYPE_CHECKING:
     from bot.observability.metrics import Metrics
 
-log = logging.getLogger(__name__)
 
 SPOOL_FOLDER = "outbox"
 USAGE_CODEC = RecordCodec(UsageRecord, tuples=("traps",))
@@ -86,15 +85,15 @@ class FallbackDedupStore:
     def __init__(self, primary: DedupStore, local: DedupStore | None = None) -> None:
         self.primary = primary
         self.local = local or InMemoryDedupStore()
-        self._down = False
+        self._outage = OutageNotice("de-duplicating in memory")
 
     def claim(self, keys: Sequence[str]) -> bool:
         try:
             claimed = self.primary.claim(keys)
         except SQLAlchemyError as exc:
-            self._note_down(exc)
+            self._outage.failed(exc)
             return self.local.claim(keys)
-        self._down = False
+        self._outage.recovered()
         if not claimed:
             return False
         # Also remembered here: an event answered from memory during an outage is then known
@@ -106,12 +105,7 @@ class FallbackDedupStore:
         try:
             self.primary.release(keys)
         except SQLAlchemyError as exc:
-            self._note_down(exc)
-
-    def _note_down(self, exc: SQLAlchemyError) -> None:
-        if not self._down:
-            log.warning("database unavailable (%s); de-duplicating in memory", type(exc).__name__)
-        self._down = True
+            self._outage.failed(exc)
 
 
 def durable_usage(

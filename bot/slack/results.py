@@ -15,7 +15,6 @@ which the garbage collector would otherwise walk through again and again under l
 from __future__ import annotations
 
 import json
-import logging
 import threading
 import time
 import uuid
@@ -26,11 +25,10 @@ from typing import Protocol
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.services.outage import OutageNotice
 from bot.slack.blocks import Message
 from bot.storage.db import Database
 from bot.storage.results import find_result, save_result
-
-log = logging.getLogger(__name__)
 
 SHARE_TTL_SECONDS = 30 * 60
 # How often a process deletes the expired rows while it writes: often enough that the table
@@ -101,7 +99,7 @@ class SharedResults:
         self._ttl = timedelta(seconds=ttl)
         self._clock = clock
         self._swept: datetime | None = None
-        self._down = False
+        self._outage = OutageNotice("results for Share kept in this process")
 
     def put(self, reference: str, message: Message) -> None:
         now = self._clock()
@@ -115,10 +113,10 @@ class SharedResults:
                 sweep_before=now if sweep else None,
             )
         except SQLAlchemyError as exc:
-            self._note_down(exc)
+            self._outage.failed(exc)
             self.local.put(reference, message)
             return
-        self._down = False
+        self._outage.recovered()
         if sweep:
             self._swept = now
 
@@ -126,19 +124,11 @@ class SharedResults:
         try:
             found = find_result(self.database, reference, self._clock())
         except SQLAlchemyError as exc:
-            self._note_down(exc)
+            self._outage.failed(exc)
             found = None
         else:
-            self._down = False
+            self._outage.recovered()
         return _load(found) if found is not None else self.local.get(reference)
-
-    def _note_down(self, exc: SQLAlchemyError) -> None:
-        if not self._down:  # once per outage, not once per result
-            log.warning(
-                "database unavailable (%s); results for Share kept in this process",
-                type(exc).__name__,
-            )
-        self._down = True
 
 
 def _dump(message: Message) -> str:

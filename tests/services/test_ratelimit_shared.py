@@ -98,7 +98,7 @@ def test_an_unreachable_database_falls_back_to_this_process(
         limiter = FallbackRateLimiter(
             DatabaseRateLimiter(database, 1, 0), RateLimiter(per_user=1, per_workspace=0)
         )
-        with caplog.at_level(logging.WARNING, logger="bot.services.ratelimit_shared"):
+        with caplog.at_level(logging.WARNING, logger="bot.services.outage"):
             assert limiter.acquire(ALICE).allowed, "never refused because of our database"
             assert limiter.acquire(ALICE).scope == "user"  # this process still counts
             assert limiter.acquire(BOB).allowed

@@ -81,7 +81,7 @@ def test_without_the_database_results_stay_in_this_process(
     database = Database.connect(UNREACHABLE)
     try:
         results = SharedResults(database)
-        with caplog.at_level(logging.WARNING, logger="bot.slack.results"):
+        with caplog.at_level(logging.WARNING, logger="bot.services.outage"):
             results.put("one", MESSAGE)
             results.put("two", MESSAGE)
             assert results.get("one") == MESSAGE and results.get("two") == MESSAGE
