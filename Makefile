@@ -12,7 +12,7 @@ lint:
 format:
 	$(VENV)/bin/ruff format bot tests training bench && $(VENV)/bin/ruff check --fix bot tests training bench
 train:
-	$(PY) -m bot.train
+	$(PY) -m bot.core.train
 eval:
 	$(VENV)/bin/coach eval
 bench:

@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import insert, text  # noqa: E402
 
-from bot.engine import OfflineEngine  # noqa: E402
+from bot.core.engine import OfflineEngine  # noqa: E402
 from bot.models import Finding, Review  # noqa: E402
 from bot.storage.db import Database  # noqa: E402
 from bot.storage.schema import UsageEvent, UsageTrap  # noqa: E402
@@ -146,10 +146,10 @@ def bench_chart(engine: OfflineEngine) -> None:
 
 def bench_pass(args: argparse.Namespace, engine: OfflineEngine) -> None:
     from bot.config import Settings
-    from bot.scheduler import DigestScheduler
     from bot.services.digest import DigestService
+    from bot.services.scheduler import DigestScheduler
     from bot.services.subscriptions import Schedule, SubscriptionService
-    from bot.slack.digest_post import SlackDigestPublisher
+    from bot.slack.digest.post import SlackDigestPublisher
     from bot.slack.oauth import WorkspaceClients
     from tests.fakes.slack_api import FakeSlack
 

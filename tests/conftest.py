@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.engine import OfflineEngine
+from bot.core.engine import OfflineEngine
 from bot.services.answer import AnswerService
 from bot.services.review import ReviewService
 

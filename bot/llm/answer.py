@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from bot.knowledge import KnowledgeBase
+from bot.core.knowledge import KnowledgeBase
 from bot.llm.budget import TokenCounter
 from bot.llm.client import ChatClient, ChatRequest, Deadline
 from bot.llm.errors import LLMGroundingError, LLMOutputError
@@ -13,11 +13,11 @@ from bot.llm.limits import Limits
 from bot.llm.material import LANGUAGE_NAMES, answer_ranking
 from bot.llm.notes import note
 from bot.llm.parsing import FieldFollower, parse_reply
+from bot.llm.prompts import Prompt
 from bot.llm.safety import defuse, settled
 from bot.llm.schemas import GroundedAnswer
 from bot.llm.task import PromptedTask
 from bot.models import Answer, Language
-from bot.prompts import Prompt
 
 
 class LLMAnswerer(PromptedTask):

@@ -6,15 +6,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.config import Settings, SettingsError
-from bot.engine import OfflineEngine
+from bot.core.engine import OfflineEngine
 from bot.llm.answer import LLMAnswerer
 from bot.llm.budget import TokenCounter
 from bot.llm.client import ChatClient
 from bot.llm.limits import MIN_USER_TOKENS, Limits
 from bot.llm.openai_compat import OpenAICompatibleClient
+from bot.llm.prompts import Prompts, load_prompts
 from bot.llm.review import LLMReviewer
 from bot.models import LANGUAGES
-from bot.prompts import Prompts, load_prompts
 
 if TYPE_CHECKING:
     from bot.observability.metrics import Metrics

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from bot.knowledge import KnowledgeBase
+from bot.core.knowledge import KnowledgeBase
 from bot.llm.safety import defuse
 from bot.llm.schemas import DraftFinding
 from bot.models import Citation, Finding, Language, Review

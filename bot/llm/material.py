@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from bot.knowledge import KnowledgeBase
+from bot.core.knowledge import KnowledgeBase
 from bot.models import Answer, Language, Review
 
 LANGUAGE_NAMES: dict[Language, str] = {"en": "English", "de": "German", "it": "Italian"}

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from bot.knowledge import KnowledgeBase
+from bot.core.knowledge import KnowledgeBase
 from bot.llm.budget import TokenCounter
 from bot.llm.client import ChatClient, ChatRequest, Task
 from bot.llm.errors import LLMBudgetError
 from bot.llm.limits import MESSAGE_OVERHEAD_TOKENS, MIN_USER_TOKENS, Limits
 from bot.llm.material import fence, knowledge_text
+from bot.llm.prompts import Prompt
 from bot.models import LANGUAGES, Language
-from bot.prompts import Prompt
 
 
 class PromptedTask:

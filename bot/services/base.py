@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, ClassVar, Generic, Protocol, Self, TypeVar
 
-from bot.engine import OfflineEngine
+from bot.core.engine import OfflineEngine
 from bot.errors import EmptyInput, InputTooLong
 from bot.llm.errors import LLMError
 from bot.llm.notes import note

@@ -15,8 +15,8 @@ from typing import Literal, Protocol
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.core.knowledge import KnowledgeBase
 from bot.errors import CoachError
-from bot.knowledge import KnowledgeBase
 from bot.models import (
     TRAP_NUMBERS,
     Digest,

@@ -18,9 +18,9 @@ from bot.config import Settings
 from bot.llm.client import ChatClient, ChatRequest, Deadline
 from bot.llm.errors import LLMError
 from bot.llm.parsing import parse_reply
+from bot.llm.prompts import Prompt, load_prompts
 from bot.llm.safety import defuse
 from bot.models import Digest
-from bot.prompts import Prompt, load_prompts
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from bot.config import Settings, SettingsError
-from bot.engine import OfflineEngine
+from bot.core.engine import OfflineEngine
 from bot.services.answer import AnswerService
 from bot.services.guard import LLMGuard
 from bot.services.review import ReviewService

@@ -28,7 +28,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.knowledge import KnowledgeBase
+from bot.core.knowledge import KnowledgeBase
 from bot.models import Answer, Finding, Language, Review
 from bot.slack.i18n import text
 from bot.slack.mrkdwn import escape, quote, shorten, split

@@ -6,7 +6,7 @@ from __future__ import annotations
 import string
 
 from bot.models import LANGUAGES, Language
-from bot.slack.i18n_digest import DIGEST_STRINGS
+from bot.slack.digest.i18n import DIGEST_STRINGS
 
 STRINGS: dict[str, dict[Language, str]] = {
     "review_clean": {

@@ -28,9 +28,9 @@ from bot.observability.context import request_scope
 from bot.runtime import settle
 from bot.services.factory import Services
 from bot.slack.app import SlackSetupError, build_app, build_deps
+from bot.slack.digest.scheduling import start_digest_scheduler
 from bot.slack.observe import outcome, request_kind
 from bot.slack.priority import AckGate
-from bot.slack.scheduling import start_digest_scheduler
 from bot.slack.wellformed import bolt_request
 from bot.slack.work import Deps
 

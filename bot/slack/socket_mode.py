@@ -13,8 +13,8 @@ from bot.observability.context import request_scope
 from bot.runtime import settle
 from bot.services.factory import Services
 from bot.slack.app import SlackSetupError, build_app, build_deps
+from bot.slack.digest.scheduling import start_digest_scheduler
 from bot.slack.observe import request_kind
-from bot.slack.scheduling import start_digest_scheduler
 
 if TYPE_CHECKING:
     from slack_sdk.socket_mode.client import BaseSocketModeClient

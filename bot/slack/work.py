@@ -14,8 +14,8 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.oauth.installation_store import InstallationStore
 
 from bot.config import Settings
+from bot.core.knowledge import KnowledgeBase
 from bot.errors import CoachError, EmptyInput, InputTooLong
-from bot.knowledge import KnowledgeBase
 from bot.models import Language, Review
 from bot.observability.context import carried
 from bot.services.dedup import DedupStore

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.engine import OfflineEngine
+from bot.core.engine import OfflineEngine
 from bot.models import Review
 
 TRAPPED = [
@@ -163,7 +163,7 @@ def test_any_text_gives_valid_offsets(engine: OfflineEngine, text: str) -> None:
 
 
 def test_lexicon_without_a_language_is_a_clear_error(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from bot import concepts
+    from bot.core import concepts
 
     bad = tmp_path / "concepts.yaml"
     bad.write_text("NEG:\n  en: no, not\n  de: kein\n", "utf-8")

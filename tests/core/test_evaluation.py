@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.evaluation import DraftScores, QuestionScores
+from bot.core.evaluation import DraftScores, QuestionScores
 
 
 def test_draft_metrics_match_hand_counts() -> None:

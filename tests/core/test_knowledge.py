@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.knowledge import KnowledgeBase, KnowledgeError
+from bot.core.knowledge import KnowledgeBase, KnowledgeError
+from bot.core.resources import data_dir
 from bot.models import LANGUAGES
-from bot.resources import data_dir
 
 SLUGS = {
     1: "marketing-only",

@@ -1,4 +1,4 @@
-"""The numpy runtime (bot.linear) computes exactly what scikit-learn computes at training time."""
+"""The numpy runtime (bot.core.linear) computes exactly what scikit-learn computes at training time."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.corpus import load_questions
-from bot.knowledge import KnowledgeBase
-from bot.linear import Featurizer, predict
-from bot.resources import data_dir
-from bot.train import TrainingFeaturizer, fit_router
+from bot.core.corpus import load_questions
+from bot.core.knowledge import KnowledgeBase
+from bot.core.linear import Featurizer, predict
+from bot.core.resources import data_dir
+from bot.core.train import TrainingFeaturizer, fit_router
 
 SAMPLES = [
     ("en", "We never answer complaints, it's a promo channel."),
@@ -54,7 +54,7 @@ def test_router_probabilities_match_scikit_learn() -> None:
     # rebuild the same scikit-learn model to compare against
     from sklearn.linear_model import LogisticRegression
 
-    from bot.train import router_rows
+    from bot.core.train import router_rows
 
     rows = router_rows(questions, kb)
     featurizer = TrainingFeaturizer()
@@ -77,16 +77,16 @@ def _dense(featurizer: Featurizer, vector) -> np.ndarray:  # type: ignore[no-unt
 
 @pytest.fixture(scope="module")
 def shipped() -> Featurizer:
-    from bot.model import OfflineModel
-    from bot.resources import model_path
+    from bot.core.model import OfflineModel
+    from bot.core.resources import model_path
 
     return OfflineModel.load(model_path()).detector.featurizer
 
 
 def test_joined_vector_equals_featurizing_the_joined_text(shipped: Featurizer) -> None:
     """The detector's shortcut (sums of the parts' counts) is exact, on our whole corpus."""
-    from bot.corpus import load_drafts
-    from bot.text import segments, to_plain
+    from bot.core.corpus import load_drafts
+    from bot.core.text import segments, to_plain
 
     for draft in load_drafts()[::7]:
         parts = [p.plain for p in segments(to_plain(draft.text))]

@@ -4,13 +4,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.corpus import fingerprint
-from bot.model import ModelError, OfflineModel
-from bot.resources import model_path
+from bot.core.corpus import fingerprint
+from bot.core.model import ModelError, OfflineModel
+from bot.core.resources import model_path
 
 
 def test_shipped_model_was_built_from_the_current_corpus_and_knowledge() -> None:
-    # If this fails: run `python -m bot.train` and commit bot/artifacts/offline-model.npz.
+    # If this fails: run `python -m bot.core.train` and commit bot/core/artifacts/offline-model.npz.
     assert OfflineModel.load(model_path()).fingerprint == fingerprint()
 
 

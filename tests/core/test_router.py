@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.engine import OfflineEngine
+from bot.core.engine import OfflineEngine
 
 COVERED = [
     (

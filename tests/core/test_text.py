@@ -3,7 +3,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.text import segments, to_plain
+from bot.core.text import segments, to_plain
 
 SLACK_BITS = st.sampled_from(
     [

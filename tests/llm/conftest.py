@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from bot.config import Settings, load_settings
-from bot.engine import OfflineEngine
+from bot.core.engine import OfflineEngine
 from bot.llm.engine import LLMEngine
 from bot.llm.openai_compat import OpenAICompatibleClient
 from bot.llm.retry import Backoff

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from bot.engine import OfflineEngine
+from bot.core.engine import OfflineEngine
 from bot.llm.notes import note
 from bot.models import Answer
 from bot.services.answer import AnswerService

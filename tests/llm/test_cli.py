@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bot import cli
+from bot.cli import app as cli
 from tests.fakes.openai_server import FakeOpenAI, chat
 from tests.llm.conftest import answer_json, finding, findings_json
 

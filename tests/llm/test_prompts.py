@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.prompts import EXPECTED, USER_MARKER, PromptError, load_prompts
-from bot.resources import data_dir
+from bot.core.resources import data_dir
+from bot.llm.prompts import EXPECTED, USER_MARKER, PromptError, load_prompts
 
 
 def test_every_shipped_prompt_renders_completely() -> None:

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from bot.engine import OfflineEngine
+from bot.core.engine import OfflineEngine
 from bot.errors import EmptyInput, InputTooLong
 from bot.llm.budget import TokenCounter
 from bot.llm.notes import note

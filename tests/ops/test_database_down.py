@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from bot.engine import OfflineEngine
+from bot.core.engine import OfflineEngine
 from bot.observability.metrics import Metrics
 from bot.services.factory import build_services
 from bot.services.resilience import DurableUsageService, FallbackDedupStore, UsageOutbox

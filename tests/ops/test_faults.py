@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.engine import OfflineEngine
+from bot.core.engine import OfflineEngine
 from bot.llm.engine import LLMEngine
 from bot.llm.openai_compat import OpenAICompatibleClient
 from bot.observability.metrics import Metrics

@@ -157,7 +157,7 @@ def test_the_installed_image_checks_the_example_plan(image: Path, tmp_path: Path
 def test_the_installed_image_loads_the_slack_app_and_its_data(image: Path, tmp_path: Path) -> None:
     probe = (
         "import bot.slack.server, bot.slack.socket_mode, bot.storage.db, bot.observability.logs\n"
-        "from bot.resources import data_dir\n"
+        "from bot.core.resources import data_dir\n"
         "from bot.observability.metrics import Metrics\n"
         "print(data_dir('knowledge')); print(data_dir('prompts')); Metrics().render()"
     )

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from slack_sdk.models.blocks import Block
 
-from bot.engine import OfflineEngine
+from bot.core.engine import OfflineEngine
 from bot.errors import EmptyInput
 from bot.llm.engine import LLMEngine
 from bot.llm.openai_compat import OpenAICompatibleClient

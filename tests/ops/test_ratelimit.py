@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.engine import OfflineEngine
+from bot.core.engine import OfflineEngine
 from bot.llm.engine import LLMEngine
 from bot.llm.openai_compat import OpenAICompatibleClient
 from bot.models import Answer

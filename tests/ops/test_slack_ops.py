@@ -15,7 +15,7 @@ from bot.observability.logs import configure_logging
 from bot.observability.metrics import Metrics
 from bot.services.factory import build_services
 from bot.services.subscriptions import Schedule, SubscriptionService
-from bot.slack.scheduling import digest_scheduler
+from bot.slack.digest.scheduling import digest_scheduler
 from tests.fakes.slack_api import FakeSlack
 from tests.ops.conftest import BOT_TOKEN, ops_settings, samples, serving
 from tests.slack.conftest import SECRET, Harness, mention_envelope

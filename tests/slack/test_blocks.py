@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
-from bot.engine import OfflineEngine
+from bot.core.engine import OfflineEngine
 from bot.models import Answer, Citation, Finding, Review
 from bot.slack import blocks
 from bot.slack.blocks import Message

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.engine import OfflineEngine
+from bot.core.engine import OfflineEngine
 from bot.llm.engine import LLMEngine
 from bot.llm.notes import note
 from bot.llm.openai_compat import OpenAICompatibleClient

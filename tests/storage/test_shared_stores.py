@@ -1,6 +1,6 @@
 """Event de-duplication and feedback in the database: the same contracts as the in-memory
 stores, now holding across processes (separate engines stand in for separate processes; the
-end-to-end test with two app servers is in tests/digest/test_slack_digest.py)."""
+end-to-end test with two app servers is in tests/slack/digest/test_slack_digest.py)."""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.slack.blocks import Message, check_modal, help_message, traps_message
-from bot.slack.digest_commands import digest_reply
+from bot.slack.digest.commands import digest_reply
 from bot.slack.payloads import Command, PayloadError, parse_command
 from bot.slack.work import Deps, ask, check, quick_client, replying_on_failure
 

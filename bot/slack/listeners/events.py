@@ -15,7 +15,7 @@ from slack_bolt import App, BoltContext, BoltRequest
 from slack_sdk import WebClient
 
 from bot.slack.blocks import home_view
-from bot.slack.digest_blocks import managers_text, subscription_lines
+from bot.slack.digest.blocks import managers_text, subscription_lines
 from bot.slack.listeners.assistant import reply_direct
 from bot.slack.payloads import Mention, PayloadError, mentions_bot, parse_mention
 from bot.slack.work import Deps, once, reply_to_mention, replying_on_failure

@@ -1,0 +1,109 @@
+"""`coach digest run`, `coach db upgrade`, `coach db prune`: the storage and digest commands.
+
+Registered on the main `coach` app by bot/cli/app.py. Heavy imports (SQLAlchemy, Bolt) happen
+inside the commands, so `coach check` never pays for them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Annotated
+
+import typer
+
+from bot.config import Settings
+from bot.errors import CoachError
+
+_DURATION = re.compile(r"^\s*(\d{1,6})\s*([dwh])\s*$", re.IGNORECASE)
+_UNITS = {"d": "days", "w": "weeks", "h": "hours"}
+EXIT_OK, EXIT_RETRY_LATER = 0, 1
+
+
+class DurationError(CoachError):
+    """--older-than is not a duration such as 180d, 26w or 48h."""
+
+
+def duration(value: str) -> timedelta:
+    match = _DURATION.match(value)
+    if not match:
+        raise DurationError(f"--older-than {value!r}: give a duration such as 180d, 26w or 48h")
+    amount, unit = int(match.group(1)), match.group(2).lower()
+    if amount == 0:
+        raise DurationError("--older-than must be more than zero")
+    return timedelta(**{_UNITS[unit]: amount})
+
+
+def register(app: typer.Typer, settings: Callable[[], Settings]) -> None:
+    db_app = typer.Typer(help="The coach's database: migrations and retention.")
+    digest_app = typer.Typer(help="The weekly digest.")
+    app.add_typer(db_app, name="db")
+    app.add_typer(digest_app, name="digest")
+
+    @db_app.command("upgrade")
+    def upgrade() -> None:
+        """Create or migrate the database (DATABASE_URL, or SQLite in COACH_DATA_DIR)."""
+        from bot.storage.db import open_database
+
+        current = settings()
+        database = open_database(current.database_url, current.data_dir, upgrade=False)
+        revision = database.upgrade()
+        typer.echo(f"database ({database.dialect}) is at revision {revision}")
+        database.dispose()
+
+    @db_app.command("prune")
+    def prune(
+        older_than: Annotated[
+            str, typer.Option("--older-than", help="Age of the records to delete: 180d, 26w, 48h.")
+        ] = "180d",
+    ) -> None:
+        """Delete usage, feedback and digest records older than --older-than (default 180d),
+        and what expired: delivery keys, results kept for Share, rate-limit counters."""
+        from bot.storage.db import open_database
+        from bot.storage.records import prune as prune_records
+
+        age = duration(older_than)
+        current = settings()
+        database = open_database(current.database_url, current.data_dir)
+        now = datetime.now(UTC)
+        pruned = prune_records(database, now - age, now)
+        typer.echo(
+            f"deleted {pruned.usage} usage records, {pruned.feedback} feedback records, "
+            f"{pruned.deliveries} digest deliveries older than {older_than.strip()}, "
+            f"and expired: {pruned.dedup_keys} delivery keys, {pruned.results} results kept "
+            f"for Share, {pruned.counters} rate-limit counters"
+        )
+        database.dispose()
+
+    @digest_app.command("run")
+    def run() -> None:
+        """Post the digests that are due, once (for cron or a Kubernetes CronJob).
+
+        Safe to run beside `coach serve` and other runs: each digest is posted once per
+        channel and week. Exit code 1 when some failed; they are retried on the next run.
+        """
+        from bot.core.knowledge import KnowledgeBase
+        from bot.core.resources import data_dir
+        from bot.observability.logs import configure_logging
+        from bot.services.digest import DigestService
+        from bot.services.digest_summary import summarizer_for
+        from bot.slack.app import SlackSetupError
+        from bot.slack.digest.scheduling import digest_scheduler
+        from bot.storage.db import open_database
+
+        current = settings()
+        configure_logging(current.log_level, current.log_format)  # cron keeps server-like logs
+        if current.slack_bot_token is None and not current.oauth_configured:
+            raise SlackSetupError(
+                "SLACK_BOT_TOKEN is not set (or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET for "
+                "multi-workspace installs); the digest needs it to post"
+            )
+        database = open_database(current.database_url, current.data_dir)
+        # The knowledge base alone: a digest needs the titles and advice, not the models.
+        knowledge = KnowledgeBase.load(current.knowledge_dir or data_dir("knowledge"))
+        digests = DigestService(database, knowledge, summarizer_for(current))
+        report = digest_scheduler(current, database, digests).run_once()
+        typer.echo(f"digest run: {report}")
+        database.dispose()
+        raise typer.Exit(EXIT_RETRY_LATER if report.failed else EXIT_OK)

@@ -1,0 +1,168 @@
+"""Terminal rendering for `coach`: colour and layout on a terminal, plain text when piped."""
+
+from __future__ import annotations
+
+import sys
+from types import TracebackType
+from typing import Any
+
+from rich.console import Console
+from rich.padding import Padding
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+from rich.text import Text
+
+from bot.core.knowledge import KnowledgeBase
+from bot.models import TRAP_NUMBERS, Answer, Language, Review
+
+_LABELS: dict[str, dict[Language, str]] = {
+    "clean": {
+        "en": "No traps found.",
+        "de": "Keine Fallen gefunden.",
+        "it": "Nessuna trappola trovata.",
+    },
+    "found": {
+        "en": "{n} trap(s) found",
+        "de": "{n} Falle(n) gefunden",
+        "it": "{n} trappola/e trovata/e",
+    },
+    "source": {"en": "Source", "de": "Quelle", "it": "Fonte"},
+}
+
+
+def _label(key: str, language: Language, **values: object) -> str:
+    return _LABELS[key][language].format(**values)
+
+
+def render_review(console: Console, review: Review, knowledge: KnowledgeBase) -> None:
+    language = review.language
+    if review.clean:
+        console.print(Text("✓ " + _label("clean", language), style="bold green"))
+        return
+    header = _label("found", language, n=len(review.findings))
+    console.print(Text(f"✗ {header} [{language}]", style="bold red"))
+    for finding in review.findings:
+        title = knowledge[finding.number].entry(language).title
+        console.print()
+        line = Text(f"#{finding.number} {finding.slug}", style="bold yellow")
+        line.append(f"  {title}", style="bold")
+        line.append(f"  ({finding.confidence:.0%})", style="dim")
+        console.print(line)
+        quote = Text("“", style="italic")
+        quote.append(finding.evidence, style="italic")
+        quote.append("”", style="italic")
+        quote.append(f"  [chars {finding.start}–{finding.end}]", style="dim")
+        console.print(Padding(quote, (0, 0, 0, 3)))
+        console.print(Padding(Text("→ " + finding.advice), (0, 0, 0, 3)))
+        if finding.rewrite:
+            console.print(Padding(Text("✎ " + finding.rewrite, style="cyan"), (0, 0, 0, 3)))
+    for note in review.notes:
+        console.print(Text(note, style="dim"))
+
+
+def render_answer(console: Console, answer: Answer) -> None:
+    console.print(Text(answer.text))
+    if answer.citations:
+        console.print()
+        source = _label("source", answer.language)
+        for citation in answer.citations:
+            console.print(
+                Text(
+                    f"{source}: #{citation.number} {citation.title} ({citation.slug})", style="dim"
+                )
+            )
+    for note in answer.notes:
+        console.print(Text(note, style="dim"))
+
+
+def render_traps(console: Console, knowledge: KnowledgeBase, language: Language) -> None:
+    table = Table(show_header=False, box=None, pad_edge=False)
+    table.add_column(style="bold yellow", no_wrap=True)
+    table.add_column()
+    for item in knowledge:
+        entry = item.entry(language)
+        table.add_row(
+            f"#{item.number} {item.slug}",
+            Text(f"{entry.title}\n", style="bold") + Text(entry.summary),
+        )
+    console.print(table)
+
+
+def render_eval(console: Console, report: dict[str, Any]) -> None:
+    drafts = report["drafts"]["all"]
+    table = Table(title=f"Trap detection ({drafts['items']} drafts, engine {report['engine']})")
+    for column in ("trap", "precision", "recall", "F1"):
+        table.add_column(column, justify="right")
+    for number in TRAP_NUMBERS:
+        row = drafts["per_trap"][number]
+        table.add_row(
+            str(number), f"{row['precision']:.3f}", f"{row['recall']:.3f}", f"{row['f1']:.3f}"
+        )
+    console.print(table)
+    console.print(
+        f"micro-F1 {drafts['micro_f1']:.3f}   macro-F1 {drafts['macro_f1']:.3f}   "
+        f"clean-text FPR {drafts['clean_fpr']:.3f}   exact match {drafts['exact_match']:.3f}   "
+        f"{drafts['ms_per_item']:.1f} ms/item (p95 {drafts['ms_p95']:.1f})"
+    )
+    for key, value in report["drafts"].items():
+        if key != "all":
+            console.print(
+                f"  {key}: macro-F1 {value['macro_f1']:.3f}  "
+                f"clean FPR {value['clean_fpr']:.3f}  ({value['items']} items)"
+            )
+    questions = report["questions"]["all"]
+    console.print()
+    console.print(
+        f"Questions ({questions['items']}): top-1 {questions['top1_acc']:.3f}   in-scope "
+        f"{questions['in_scope_acc']:.3f}   null (not covered) {questions['null_acc']:.3f}   "
+        f"{questions['ms_per_item']:.1f} ms/item   "
+        f"answer language {report['answer_language_acc']:.3f}"
+    )
+    for key, value in report["questions"].items():
+        if key != "all":
+            console.print(f"  {key}: top-1 {value['top1_acc']:.3f}  ({value['items']} items)")
+
+
+class BatchProgress:
+    """Progress on stderr for long batches: a bar on a terminal, a line per tenth in a log."""
+
+    _MIN_ITEMS = 50
+    _MIN_LOGGED = 1000
+
+    def __init__(self, total: int) -> None:
+        self._progress: Progress | None = None
+        self._total, self._done = total, 0
+        self._log_every = (
+            total // 10 if total >= self._MIN_LOGGED and not sys.stderr.isatty() else 0
+        )
+        if total >= self._MIN_ITEMS and sys.stderr.isatty():
+            self._progress = Progress(
+                TextColumn("checking"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
+            self._task = self._progress.add_task("batch", total=total)
+
+    def __enter__(self) -> BatchProgress:
+        if self._progress:
+            self._progress.start()
+        return self
+
+    def advance(self) -> None:
+        self._done += 1
+        if self._progress:
+            self._progress.advance(self._task)
+        elif self._log_every and self._done % self._log_every == 0:
+            print(f"coach: {self._done}/{self._total} lines", file=sys.stderr, flush=True)
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._progress:
+            self._progress.stop()
