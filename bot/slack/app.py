@@ -21,6 +21,7 @@ from bot.services.feedback import FeedbackService
 from bot.services.resilience import FallbackDedupStore, durable_feedback, durable_usage
 from bot.services.subscriptions import SubscriptionService
 from bot.slack.listeners import actions, assistant, commands, events, shortcuts, views
+from bot.slack.bolt_logging import bolt_logger
 from bot.slack.locales import LocaleCache
 from bot.slack.oauth import installation_store, oauth_settings
 from bot.slack.priority import AckGate, ReplyPool
@@ -124,7 +125,7 @@ def build_app(settings: Settings, deps: Deps) -> App:
     try:
         app = App(
             name="coach",
-            logger=logging.getLogger("bot.slack.bolt"),
+            logger=bolt_logger(),
             client=web_client(settings, deps.services.metrics),
             signing_secret=secret,
             **_multi_workspace(settings, deps),
