@@ -91,3 +91,11 @@ def test_manifest_declares_what_the_app_handles(manifest: dict[str, Any]) -> Non
 
 def test_manifest_prompts_are_the_apps_english_prompts(manifest: dict[str, Any]) -> None:
     assert manifest["features"]["agent_view"]["suggested_prompts"] == suggested_prompts("en")
+
+
+def test_manifest_redirects_oauth_to_the_apps_own_callback(manifest: dict[str, Any]) -> None:
+    # Bolt serves the OAuth callback at /slack/oauth_redirect on the host of the events URL;
+    # Slack refuses an install whose redirect is not listed here.
+    (redirect,) = manifest["oauth_config"]["redirect_urls"]
+    events = manifest["settings"]["event_subscriptions"]["request_url"]
+    assert redirect == events.removesuffix("/slack/events") + "/slack/oauth_redirect"

@@ -66,6 +66,9 @@ _SCOPES: dict[str, Scope] = {
 _CHANNEL = re.compile(
     r"^<#([CG][A-Z0-9]{2,30})(?:\|[^>]*)?>$|^([CG](?=[A-Z0-9]*\d)[A-Z0-9]{6,30})$"
 )
+# A plain "#name": what arrives when Slack did not escape the channel (an install from an
+# older manifest with should_escape false, or a name that is no channel Slack knows).
+_PLAIN_CHANNEL = re.compile(r"^#[^\s#<>]+$")
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.h]([0-5]\d)$")
 _ZONE = re.compile(r"^(?:UTC|GMT|[A-Za-z]+(?:/[A-Za-z0-9_+\-]+)+)$")
 
@@ -73,7 +76,9 @@ _ZONE = re.compile(r"^(?:UTC|GMT|[A-Za-z]+(?:/[A-Za-z0-9_+\-]+)+)$")
 class DigestUsageError(CoachError):
     """An argument `/coach digest` does not understand; `value` is what the user typed."""
 
-    def __init__(self, value: str, reason: Literal["argument", "timezone"] = "argument") -> None:
+    def __init__(
+        self, value: str, reason: Literal["argument", "timezone", "channel_name"] = "argument"
+    ) -> None:
         super().__init__(f"not understood: {value!r}")
         self.value = value
         self.reason = reason
@@ -147,6 +152,8 @@ def _channel(word: str, *, strict: bool = True) -> str | None:
     match = _CHANNEL.match(word)
     if match:
         return match.group(1) or match.group(2)
+    if _PLAIN_CHANNEL.match(word):
+        raise DigestUsageError(word, "channel_name")
     if strict:
         raise DigestUsageError(word)
     return None

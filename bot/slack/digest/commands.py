@@ -64,12 +64,18 @@ def digest_reply(deps: Deps, client: WebClient, command: Command) -> Message:
     return notice(text("digest_usage", language))
 
 
+_PROBLEMS = {
+    "argument": "digest_bad_argument",
+    "timezone": "digest_bad_timezone",
+    "channel_name": "digest_plain_channel",
+}
+
+
 def usage(language: Language, problem: DigestUsageError | None = None) -> Message:
     lines = [text("digest_usage", language)]
     if problem is not None:
         value = escape(shorten(problem.value, 60))
-        key = "digest_bad_timezone" if problem.reason == "timezone" else "digest_bad_argument"
-        lines.insert(0, text(key, language, value=value))
+        lines.insert(0, text(_PROBLEMS[problem.reason], language, value=value))
     return notice("\n".join(lines))
 
 

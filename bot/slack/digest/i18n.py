@@ -261,6 +261,16 @@ DIGEST_STRINGS: dict[str, dict[Language, str]] = {
         "versuchen Sie es in einer Minute noch einmal.)",
         "it": "(Non sono riuscito a verificare il vostro ruolo in Slack; se ne fate parte, "
         "riprovate tra un minuto.)",
+    },    "digest_plain_channel": {
+        "en": "I can't tell which channel “{value}” is: Slack sent its name, not a link. Type "
+        "# and pick the channel from the list Slack offers, or run the command in the channel "
+        "itself without naming one.",
+        "de": "Welcher Channel „{value}“ ist, kann ich nicht erkennen: Slack hat nur den Namen "
+        "geschickt, keinen Link. Tippen Sie # und wählen Sie den Channel aus der Liste, die "
+        "Slack anbietet, oder nutzen Sie den Befehl im Channel selbst ohne Namen.",
+        "it": "Non riesco a capire quale canale sia «{value}»: Slack ha inviato solo il nome, "
+        "non un link. Digitate # e scegliete il canale dall'elenco proposto da Slack, oppure "
+        "usate il comando nel canale stesso senza nominarlo.",
     },
 }
 
