@@ -20,8 +20,8 @@ from bot.services.factory import Services
 from bot.services.feedback import FeedbackService
 from bot.services.resilience import FallbackDedupStore, durable_feedback, durable_usage
 from bot.services.subscriptions import SubscriptionService
-from bot.slack.listeners import actions, assistant, commands, events, shortcuts, views
 from bot.slack.bolt_logging import bolt_logger
+from bot.slack.listeners import actions, assistant, commands, events, shortcuts, views
 from bot.slack.locales import LocaleCache
 from bot.slack.oauth import installation_store, oauth_settings
 from bot.slack.priority import AckGate, ReplyPool

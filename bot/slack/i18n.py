@@ -215,6 +215,60 @@ STRINGS: dict[str, dict[Language, str]] = {
         "it": "Quando rende?",
     },
     "prompt_3_title": {"en": "Check a draft", "de": "Entwurf prüfen", "it": "Controlla una bozza"},
+    "thread_unread_checked_mention": {
+        "en": "I couldn't read the thread: {why} So I checked only the text of your mention.",
+        "de": "Ich konnte den Thread nicht lesen: {why} Deshalb habe ich nur den Text Ihrer "
+        "Erwähnung geprüft.",
+        "it": "Non sono riuscito a leggere il thread: {why} Quindi ho controllato solo il testo "
+        "della vostra menzione.",
+    },
+    "thread_unread_paste_draft": {
+        "en": "I couldn't read the thread: {why} You can also paste the draft after `check`.",
+        "de": "Ich konnte den Thread nicht lesen: {why} Sie können den Entwurf auch hinter "
+        "`prüf das` einfügen.",
+        "it": "Non sono riuscito a leggere il thread: {why} Potete anche incollare la bozza "
+        "dopo `controlla`.",
+    },
+    "thread_why_rate_limited": {
+        "en": "Slack limits how often I may read threads. Try again in a minute.",
+        "de": "Slack begrenzt, wie oft ich Threads lesen darf. Versuchen Sie es in einer "
+        "Minute noch einmal.",
+        "it": "Slack limita quanto spesso posso leggere i thread. Riprovate tra un minuto.",
+    },
+    "thread_why_not_in_channel": {
+        "en": "I'm not a member of this channel. Invite me with `/invite @coach` and ask again.",
+        "de": "Ich bin nicht Mitglied dieses Channels. Laden Sie mich mit `/invite @coach` ein "
+        "und fragen Sie noch einmal.",
+        "it": "Non faccio parte di questo canale. Invitatemi con `/invite @coach` e chiedete "
+        "di nuovo.",
+    },
+    "thread_why_thread_not_found": {
+        "en": "Slack can't find the thread's first message; it may have been deleted.",
+        "de": "Slack findet die erste Nachricht des Threads nicht; vielleicht wurde sie gelöscht.",
+        "it": "Slack non trova il primo messaggio del thread; forse è stato eliminato.",
+    },
+    "thread_why_missing_scope": {
+        "en": "The app lacks the permission to read this kind of conversation ({scope}). Ask "
+        "whoever manages Slack apps here to add it and reinstall the coach.",
+        "de": "Der App fehlt die Berechtigung, diese Art von Unterhaltung zu lesen ({scope}). "
+        "Bitten Sie die Person, die hier Slack-Apps verwaltet, sie zu ergänzen und den Coach "
+        "neu zu installieren.",
+        "it": "All'app manca il permesso di leggere questo tipo di conversazione ({scope}). "
+        "Chiedete a chi gestisce le app di Slack di aggiungerlo e reinstallare il coach.",
+    },
+    "thread_why_channel_not_found": {
+        "en": "I can't see this channel (a private or shared channel I'm not in). Invite me "
+        "with `/invite @coach` and ask again.",
+        "de": "Ich sehe diesen Channel nicht (ein privater oder geteilter Channel, in dem ich "
+        "nicht bin). Laden Sie mich mit `/invite @coach` ein und fragen Sie noch einmal.",
+        "it": "Non vedo questo canale (un canale privato o condiviso di cui non faccio parte). "
+        "Invitatemi con `/invite @coach` e chiedete di nuovo.",
+    },
+    "thread_why_unavailable": {
+        "en": "Slack didn't answer in time. Try again in a moment.",
+        "de": "Slack hat nicht rechtzeitig geantwortet. Versuchen Sie es gleich noch einmal.",
+        "it": "Slack non ha risposto in tempo. Riprovate tra un momento.",
+    },
 }
 
 STRINGS.update(DIGEST_STRINGS)  # the weekly digest's strings live in their own module

@@ -31,6 +31,7 @@ from bot.slack.locales import LocaleCache
 from bot.slack.payloads import Mention, Who
 from bot.slack.priority import ReplyPool
 from bot.slack.results import ResultStore, new_reference
+from bot.slack.threads import read_parent
 from bot.storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -89,7 +90,7 @@ def check(
     client: WebClient,
     who: Who,
     draft: str,
-    note: str | None = None,
+    note: Callable[[Language], str] | None = None,
     *,
     share: bool = True,
     channel: str = "",
@@ -101,7 +102,7 @@ def check(
         return failure(exc, fallback, "check")
     deps.usage.checked(Origin(who.team, channel, who.user), review, draft)
     if note:
-        review = _with_note(review, text(note, review.language))
+        review = _with_note(review, note(review.language))
     reference = new_reference()
     message = review_message(review, deps.knowledge, reference, share=share)
     if share:  # only a Share button ever looks it up
@@ -151,11 +152,12 @@ def reply_to_mention(deps: Deps, client: WebClient, mention: Mention) -> Message
 
 
 def _check_thread(deps: Deps, client: WebClient, mention: Mention) -> Message:
-    parent = read_parent(client, mention.channel, mention.thread_ts or mention.ts)
-    if parent:
+    thread_ts = mention.thread_ts or mention.ts
+    parent = read_parent(client, mention.channel, thread_ts, THREAD_READ_TIMEOUT)
+    if isinstance(parent, str) and parent:
         return check(deps, client, mention.who, parent, share=False, channel=mention.channel)
     language = deps.locales.language(client, mention.who.user)
-    if parent == "":
+    if isinstance(parent, str):
         return notice(text("no_message_text", language))
     if mention.text:  # the thread could not be read: check what the mention itself says
         return check(
@@ -163,35 +165,11 @@ def _check_thread(deps: Deps, client: WebClient, mention: Mention) -> Message:
             client,
             mention.who,
             mention.text,
-            "thread_unread",
+            parent.note,
             share=False,
             channel=mention.channel,
         )
-    return notice(text("thread_unread_empty", language))
-
-
-def read_parent(client: WebClient, channel: str, thread_ts: str) -> str | None:
-    """The thread's first message: "" if it has no text, None if it could not be read.
-
-    One conversations.replies call and no retries: apps outside the Marketplace may get one
-    call a minute, and waiting out a Retry-After would hold the reply far too long.
-    """
-    reader = quick_client(client, THREAD_READ_TIMEOUT)
-    try:
-        response = reader.conversations_replies(
-            channel=channel, ts=thread_ts, limit=1, inclusive=True
-        )
-    except SlackApiError as exc:
-        log.warning("conversations.replies failed: %s", exc.response.get("error"))
-        return None
-    except (SlackClientError, OSError) as exc:
-        log.warning("conversations.replies failed: %s", exc)
-        return None
-    messages = response.get("messages") or []
-    if not messages or messages[0].get("ts") != thread_ts:
-        return None
-    body = messages[0].get("text")
-    return body if isinstance(body, str) else ""
+    return notice(parent.ask_for_draft(language))
 
 
 def quick_client(client: WebClient, timeout: int) -> WebClient:

@@ -131,10 +131,12 @@ class FakeSlack:
         error: str = "internal_error",
         retry_after: int | None = None,
         times: int = 1,
+        **fields: str,
     ) -> None:
-        """The next `times` calls of `method` fail: HTTP `status` with {"ok": false, "error"}."""
+        """The next `times` calls of `method` fail: HTTP `status` with {"ok": false, "error"}
+        and any other `fields` Slack adds (e.g. `needed` for missing_scope)."""
         headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
-        failure = _Failure(status, {"ok": False, "error": error}, headers, times)
+        failure = _Failure(status, {"ok": False, "error": error, **fields}, headers, times)
         with self.state.condition:
             self.state.failures.setdefault(method, []).append(failure)
 

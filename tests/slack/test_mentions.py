@@ -89,7 +89,9 @@ def test_failed_thread_read_without_draft_asks_for_one_in_german(slack: Harness)
     slack.fake.fail("conversations.replies", error="missing_scope")
     slack.fake.set_locale("W222", "de-DE")
     slack.event(mention_envelope("<@UBOT> prüf das", thread_ts=PARENT, ts="1700000000.000062"))
-    assert "konnte den Thread gerade nicht lesen" in _reply(slack).all_text()
+    assert "konnte den Thread nicht lesen: Der App fehlt die Berechtigung" in (
+        _reply(slack).all_text()
+    )
 
 
 def test_german_check_of_the_parent_is_answered_in_german(slack: Harness) -> None:

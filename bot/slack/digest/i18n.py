@@ -261,7 +261,8 @@ DIGEST_STRINGS: dict[str, dict[Language, str]] = {
         "versuchen Sie es in einer Minute noch einmal.)",
         "it": "(Non sono riuscito a verificare il vostro ruolo in Slack; se ne fate parte, "
         "riprovate tra un minuto.)",
-    },    "digest_plain_channel": {
+    },
+    "digest_plain_channel": {
         "en": "I can't tell which channel “{value}” is: Slack sent its name, not a link. Type "
         "# and pick the channel from the list Slack offers, or run the command in the channel "
         "itself without naming one.",
