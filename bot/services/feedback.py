@@ -3,6 +3,10 @@
 The database store is what servers use (the digest counts it, and every process sees it); the
 in-memory store keeps one process's feedback for tests. Transports pass neutral values only:
 who (an opaque id), where (workspace, channel), on what, and the rating.
+
+Feedback is a vote: one per user and result (`reference`). Clicking again with another rating
+replaces the vote; the same rating again changes nothing, and `record` says so, so that the
+transport thanks once. The digest therefore counts votes, not clicks.
 """
 
 from __future__ import annotations
@@ -42,7 +46,8 @@ class Feedback:
 
 
 class FeedbackStore(Protocol):
-    def add(self, feedback: Feedback) -> None: ...
+    def add(self, feedback: Feedback) -> bool:
+        """Store the vote; False if the user had cast the same vote on the same result."""
 
     def recent(self, limit: int = 100) -> list[Feedback]: ...
 
@@ -54,9 +59,15 @@ class InMemoryFeedbackStore:
         self._items: deque[Feedback] = deque(maxlen=capacity)
         self._lock = threading.Lock()
 
-    def add(self, feedback: Feedback) -> None:
+    def add(self, feedback: Feedback) -> bool:
         with self._lock:
+            earlier = next((f for f in self._items if _same_result(f, feedback)), None)
+            if earlier is not None:
+                if earlier.rating == feedback.rating:
+                    return False
+                self._items.remove(earlier)
             self._items.append(feedback)
+            return True
 
     def recent(self, limit: int = 100) -> list[Feedback]:
         with self._lock:
@@ -69,8 +80,8 @@ class DatabaseFeedbackStore:
     def __init__(self, database: Database) -> None:
         self.database = database
 
-    def add(self, feedback: Feedback) -> None:
-        self._save(
+    def add(self, feedback: Feedback) -> bool:
+        return self._save(
             FeedbackRecord(
                 workspace=feedback.workspace,
                 channel=feedback.channel,
@@ -84,8 +95,8 @@ class DatabaseFeedbackStore:
             )
         )
 
-    def _save(self, record: FeedbackRecord) -> None:
-        add_feedback(self.database, record)
+    def _save(self, record: FeedbackRecord) -> bool:
+        return add_feedback(self.database, record)
 
     def recent(self, limit: int = 100) -> list[Feedback]:
         return [
@@ -124,7 +135,8 @@ class FeedbackService:
         reference: str = "",
         workspace: str = "",
         channel: str = "",
-    ) -> Feedback:
+    ) -> bool:
+        """Record a vote; True if it is new or changed, False if the same vote was there."""
         if rating not in RATINGS:
             raise FeedbackError(f"unknown rating {rating!r}; expected one of {', '.join(RATINGS)}")
         if subject not in get_args(Subject):
@@ -140,5 +152,8 @@ class FeedbackService:
             workspace=workspace,
             channel=channel,
         )
-        self.store.add(feedback)
-        return feedback
+        return self.store.add(feedback)
+
+
+def _same_result(one: Feedback, other: Feedback) -> bool:
+    return bool(one.reference) and (one.user, one.reference) == (other.user, other.reference)

@@ -91,7 +91,7 @@ class Outbox(Generic[R]):
     def __init__(
         self,
         kind: str,
-        write: Callable[[R], None],
+        write: Callable[[R], object],
         codec: Codec[R],
         spool_dir: Path,
         *,

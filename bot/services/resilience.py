@@ -125,8 +125,16 @@ class DurableFeedbackStore(DatabaseFeedbackStore):
         super().__init__(database)
         self.outbox = outbox
 
-    def _save(self, record: FeedbackRecord) -> None:
+    def _save(self, record: FeedbackRecord) -> bool:
+        if not self.outbox.pending:
+            try:
+                return add_feedback(self.database, record)
+            except SQLAlchemyError:
+                pass  # the outbox tries once more, says so once per outage, and keeps it
         self.outbox.add(record)
+        # While it waits nobody can tell a repeated vote from a new one: thank the user; the
+        # upsert that writes it later keeps one vote either way.
+        return True
 
 
 def durable_feedback(database: Database, data_dir: Path) -> DurableFeedbackStore:

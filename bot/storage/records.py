@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import delete, func, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.dml import ReturningInsert
 
 from bot.storage.db import Database
 from bot.storage.schema import (
@@ -87,21 +89,41 @@ def add_usage(database: Database, record: UsageRecord) -> None:
             session.execute(insert(UsageTrap), [{"event_id": event_id, "trap": n} for n in traps])
 
 
-def add_feedback(database: Database, record: FeedbackRecord) -> None:
+def add_feedback(database: Database, record: FeedbackRecord) -> bool:
+    """Store a vote; False if the user had cast the same vote on the same result already.
+
+    One statement (an upsert on uq_feedback_vote), so two clicks arriving together on two
+    replicas still leave one row: the database, not a read-then-write, decides.
+    """
+    values = {
+        "workspace": record.workspace,
+        "channel": record.channel,
+        "user": record.user,
+        "at": record.at,
+        "rating": record.rating,
+        "subject": record.subject,
+        "language": record.language,
+        "topics": ",".join(str(n) for n in record.topics),
+        "reference": record.reference,
+    }
     with database.transaction() as session:
-        session.add(
-            FeedbackRow(
-                workspace=record.workspace,
-                channel=record.channel,
-                user=record.user,
-                at=record.at,
-                rating=record.rating,
-                subject=record.subject,
-                language=record.language,
-                topics=",".join(str(n) for n in record.topics),
-                reference=record.reference,
-            )
-        )
+        if not record.reference:
+            session.execute(insert(FeedbackRow).values(**values))
+            return True
+        return session.execute(_vote(database.dialect, values)).first() is not None
+
+
+def _vote(dialect: str, values: dict[str, object]) -> ReturningInsert[tuple[int]]:
+    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(FeedbackRow)
+    statement = statement.values(**values)
+    changed = {k: statement.excluded[k] for k in ("rating", "at", "language", "topics", "channel")}
+    return statement.on_conflict_do_update(
+        index_elements=[FeedbackRow.user, FeedbackRow.reference],
+        index_where=FeedbackRow.reference != "",
+        set_=changed,
+        # The same vote again updates nothing and so returns no row: "nothing new".
+        where=FeedbackRow.rating != statement.excluded.rating,
+    ).returning(FeedbackRow.id)
 
 
 def recent_feedback(database: Database, limit: int = 100) -> list[FeedbackRecord]:

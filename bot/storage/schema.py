@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -95,7 +96,19 @@ class UsageTrap(Base):
 
 class FeedbackRow(Base):
     __tablename__ = "feedback"
-    __table_args__ = (Index("ix_feedback_workspace_at", "workspace", "at"),)
+    __table_args__ = (
+        Index("ix_feedback_workspace_at", "workspace", "at"),
+        # One vote per user and result: the upsert in records.py relies on this index. Rows
+        # without a reference (from before buttons carried one) cannot be told apart.
+        Index(
+            "uq_feedback_vote",
+            "user",
+            "reference",
+            unique=True,
+            sqlite_where=text("reference <> ''"),
+            postgresql_where=text("reference <> ''"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     workspace: Mapped[str] = mapped_column(String(ID_LENGTH))

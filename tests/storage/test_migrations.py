@@ -30,7 +30,7 @@ OUR_TABLES = {
     "rate_counters",
 }
 SLACK_TABLES = {"slack_bots", "slack_installations", "slack_oauth_states"}
-HEAD = "0002"
+HEAD = "0004"
 
 
 def expected_metadata() -> MetaData:

@@ -39,7 +39,7 @@ def _record(deps: Deps, respond: Respond, click: Click) -> None:
     ref = _reference(click.value)
     language = _language(ref, deps.locales.cached(click.who.user))
     try:
-        deps.feedback.record(
+        counted = deps.feedback.record(
             click.action_id.removeprefix("coach_feedback_"),
             subject=str(ref.get("k", "answer")),
             user=click.who.key,
@@ -52,7 +52,8 @@ def _record(deps: Deps, respond: Respond, click: Click) -> None:
     except FeedbackError as exc:
         log.warning("ignored feedback: %s", exc)
         return
-    if click.response_url:
+    # The same vote again (a double click) is acked quietly: one vote, one "thanks".
+    if counted and click.response_url:
         _respond(respond, notice(text("thanks", language)))
 
 
