@@ -269,6 +269,16 @@ STRINGS: dict[str, dict[Language, str]] = {
         "de": "Slack hat nicht rechtzeitig geantwortet. Versuchen Sie es gleich noch einmal.",
         "it": "Slack non ha risposto in tempo. Riprovate tra un momento.",
     },
+    "dm_status_thinking": {
+        "en": "is thinking about your question…",
+        "de": "denkt über Ihre Frage nach…",
+        "it": "sta pensando alla vostra domanda…",
+    },
+    "dm_status_checking": {
+        "en": "is checking your draft…",
+        "de": "prüft Ihren Entwurf…",
+        "it": "sta controllando la vostra bozza…",
+    },
 }
 
 STRINGS.update(DIGEST_STRINGS)  # the weekly digest's strings live in their own module

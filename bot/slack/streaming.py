@@ -34,8 +34,8 @@ STREAM_BUFFER = 120
 @dataclass(frozen=True)
 class Target:
     channel: str
-    thread_ts: str | None  # None: a top-level message in the DM
-    reply_to: str  # the user's message; streams must be thread replies
+    thread_ts: str  # every reply goes into a thread: streams must be thread replies
+    reply_to: str  # the user's message
     who: Who
 
 
@@ -79,7 +79,7 @@ def _stream(
 ) -> None:
     streamer = client.chat_stream(
         channel=target.channel,
-        thread_ts=target.thread_ts or target.reply_to,
+        thread_ts=target.thread_ts,
         recipient_team_id=target.who.team or None,
         recipient_user_id=target.who.user,
         buffer_size=STREAM_BUFFER,

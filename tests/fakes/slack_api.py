@@ -388,6 +388,7 @@ _ANSWERS: dict[str, Callable[[FakeSlackState, dict[str, Any]], dict[str, Any]]] 
     "views.publish": _view,
     "assistant.threads.setSuggestedPrompts": _ok,
     "assistant.threads.setStatus": _ok,
+    "assistant.threads.setTitle": _ok,
     "response_url": _ok,
     **MESSAGE_ANSWERS,
 }

@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.slack.blocks import Message, help_message, suggested_prompts
+from bot.slack.dm_thread import show_working, title_once
 from bot.slack.i18n import text
 from bot.slack.payloads import Mention
 from bot.slack.streaming import Target, answer_in_dm
@@ -50,7 +51,14 @@ def _suggest(deps: Deps, client: WebClient, channel: str, user: str, thread_ts: 
 
 
 def reply_direct(deps: Deps, client: WebClient, mention: Mention) -> None:
-    target = Target(mention.channel, mention.thread_ts, mention.ts, mention.who)
+    # Always in the thread of the user's message, where a streamed answer must go too.
+    thread = mention.thread_ts or mention.ts
+    target = Target(mention.channel, thread, mention.ts, mention.who)
+    if mention.text:
+        language = deps.locales.language(client, mention.who.user)
+        checking = mention.intent == "check"
+        show_working(client, mention.channel, thread, language, checking=checking)
+        title_once(deps.dedup, client, mention.channel, thread, mention.text)
 
     def post(message: Message) -> None:
         client.chat_postMessage(
