@@ -128,6 +128,20 @@ class Settings(BaseSettings):
     port: int = Field(
         3000, alias="PORT", ge=1, le=65535, description="the HTTP port, a number from 1 to 65535."
     )
+    # Prometheus metrics on a port of their own, off the public one; 0 turns them off.
+    metrics_host: str = Field(
+        "127.0.0.1",
+        alias="COACH_METRICS_HOST",
+        min_length=1,
+        description="the interface /metrics listens on (0.0.0.0 only inside a private network).",
+    )
+    metrics_port: int = Field(
+        9464,
+        alias="COACH_METRICS_PORT",
+        ge=0,
+        le=65535,
+        description="the port of /metrics, a number from 0 (off) to 65535.",
+    )
     workers: int = Field(
         16,
         alias="COACH_WORKERS",

@@ -25,6 +25,7 @@ from bot.config import Settings, load_settings
 from bot.core.engine import OfflineEngine
 from bot.errors import CoachError
 from bot.models import Answer, Language, Review
+from bot.observability.metrics_server import serving_metrics
 from bot.services.answer import AnswerService
 from bot.services.factory import Services, build_server_services, build_services
 from bot.services.review import ReviewService
@@ -214,12 +215,15 @@ def serve(
         str, typer.Option(help="Interface to listen on (the port is PORT).")
     ] = "0.0.0.0",  # noqa: S104 - a server in a container must listen beyond loopback
 ) -> None:
-    """Run the Slack app in HTTP mode: POST /slack/events, GET /healthz and /metrics on PORT."""
+    """Run the Slack app in HTTP mode: POST /slack/events and GET /healthz on PORT; GET /metrics
+    on COACH_METRICS_HOST:COACH_METRICS_PORT (127.0.0.1:9464 unless set)."""
     # Imported here so that `coach check` never pays for loading Bolt.
     from bot.slack.server import serve as serve_http
 
     settings = _settings()
-    serve_http(settings, build_server_services(settings), host)
+    services = build_server_services(settings)
+    with serving_metrics(settings.metrics_host, settings.metrics_port, services.metrics):
+        serve_http(settings, services, host)
 
 
 @app.command()
@@ -228,7 +232,9 @@ def socket() -> None:
     from bot.slack.socket_mode import run_socket_mode
 
     settings = _settings()
-    run_socket_mode(settings, build_server_services(settings))
+    services = build_server_services(settings)
+    with serving_metrics(settings.metrics_host, settings.metrics_port, services.metrics):
+        run_socket_mode(settings, services)
 
 
 register_storage_commands(app, _settings)  # coach db …, coach digest run

@@ -1,4 +1,4 @@
-"""Prometheus metrics, served at GET /metrics by `coach serve`.
+"""Prometheus metrics, served at GET /metrics on their own port (metrics_server.py).
 
 One `Metrics` object is built at start-up and passed down (no import-time registry): the
 transports count requests and Slack API errors, the services count tasks, fallbacks, refused

@@ -43,7 +43,6 @@ log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
-METRICS_PATH = "/metrics"  # Prometheus; keep it off the public internet (see README)
 KIND = "coach.kind"  # set in the WSGI environ once the payload's kind is known
 # A 40,000-character message is at most 160 kB in UTF-8; view submissions carry the whole
 # view (Slack caps views at 250 kB). 1 MiB leaves room and still bounds memory per request.
@@ -101,9 +100,6 @@ class SlackEndpoint:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
         if path == HEALTH_PATH and method in {"GET", "HEAD"}:
             return "200 OK", [("Content-Type", "text/plain; charset=utf-8")], "ok"
-        if path == METRICS_PATH and method in {"GET", "HEAD"} and self.metrics is not None:
-            exposition, content_type = self.metrics.render()
-            return "200 OK", [("Content-Type", content_type)], exposition.decode("utf-8")
         flow = self.app.oauth_flow  # multi-workspace mode: "Add to Slack" and its callback
         if flow is not None and method == "GET" and path in _oauth_paths(flow):
             return self._oauth(environ, path)

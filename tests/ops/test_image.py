@@ -194,13 +194,16 @@ def test_compose_runs_two_replicas_behind_nginx_with_one_postgres() -> None:
     assert mounted == {"./deploy/nginx.conf"}
     conf = (ROOT / "deploy" / "nginx.conf").read_text()
     assert "server coach:3000 resolve" in conf and "X-Request-Id $request_id" in conf
-    assert re.search(r"location = /metrics \{\s*return 404;", conf)
+    # /metrics lives on the metrics port, which nginx never proxies.
+    assert "9464" not in conf and "server coach:3000 resolve" in conf
+    assert coach["environment"]["COACH_METRICS_PORT"] == "9464"
+    assert "9464" in coach["expose"]
     prometheus = yaml.safe_load((ROOT / "deploy" / "prometheus.yml").read_text())
     (job,) = prometheus["scrape_configs"]
     assert job["dns_sd_configs"][0] == {
         "names": ["coach"],
         "type": "A",
-        "port": 3000,
+        "port": 9464,
         "refresh_interval": "30s",
     }
     assert "secrets/" in (ROOT / ".gitignore").read_text().split()

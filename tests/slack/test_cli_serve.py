@@ -27,7 +27,8 @@ def _free_port() -> int:
 def _env(**values: str) -> dict[str, str]:
     # Nothing from the outer environment may configure the app (no real Slack, no real LLM).
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "OPENAI_", "COACH_"))}
-    return {**env, "COACH_ENGINE": "offline", **values}
+    # Metrics off unless a test asks: a fixed default port would collide between test runs.
+    return {**env, "COACH_ENGINE": "offline", "COACH_METRICS_PORT": "0", **values}
 
 
 def _coach(*args: str) -> list[str]:
@@ -47,13 +48,14 @@ def _wait_healthy(harness: Harness, process: subprocess.Popen[bytes], seconds: f
 
 
 def test_coach_serve_answers_a_signed_command(tmp_path: Path) -> None:
-    port = _free_port()
+    port, metrics_port = _free_port(), _free_port()
     with FakeSlack() as fake:
         env = _env(
             SLACK_BOT_TOKEN="xoxb-cli-test",
             SLACK_SIGNING_SECRET=SECRET,
             SLACK_API_URL=fake.api_url,
             PORT=str(port),
+            COACH_METRICS_PORT=str(metrics_port),
         )
         process = subprocess.Popen(
             _coach("serve", "--host", "127.0.0.1"), env=env, cwd=tmp_path, stderr=subprocess.PIPE
@@ -75,6 +77,7 @@ def test_coach_serve_answers_a_signed_command(tmp_path: Path) -> None:
             (answer,) = fake.wait_for("response_url", timeout=30)
             assert answer["response_type"] == "ephemeral" and "Source" in answer.all_text()
             assert fake.calls("auth.test")[0].headers["authorization"] == "Bearer xoxb-cli-test"
+            _metrics_on_their_own_port(harness, metrics_port)
             process.send_signal(signal.SIGTERM)
             assert process.wait(timeout=20) == 0, "SIGTERM stops it cleanly"
         finally:
@@ -83,6 +86,14 @@ def test_coach_serve_answers_a_signed_command(tmp_path: Path) -> None:
                 process.wait(timeout=10)
             if process.stderr:
                 process.stderr.close()
+
+
+def _metrics_on_their_own_port(slack: Harness, metrics_port: int) -> None:
+    assert slack.get("/metrics").status == 404, "not on the public port"
+    scrape = Harness(metrics_port, slack.fake, None)  # type: ignore[arg-type]
+    found = scrape.get("/metrics")
+    assert found.status == 200
+    assert 'coach_requests_total{kind="command",outcome="ok"} 1.0' in found.body
 
 
 @pytest.mark.parametrize(
