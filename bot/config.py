@@ -122,6 +122,9 @@ class Settings(BaseSettings):
     # Both set: multi-workspace install through Slack's OAuth flow (tokens in the database).
     slack_client_id: str | None = Field(None, alias="SLACK_CLIENT_ID", min_length=1)
     slack_client_secret: SecretStr | None = Field(None, alias="SLACK_CLIENT_SECRET")
+    # Multi-workspace mode: Fernet keys that encrypt the stored bot tokens, comma-separated;
+    # the first encrypts, all decrypt (rotation without downtime).
+    token_keys: SecretStr | None = Field(None, alias="COACH_TOKEN_KEYS")
     slack_api_url: str = Field(
         "https://slack.com/api/", alias="SLACK_API_URL", description="Slack Web API base URL."
     )
@@ -232,6 +235,12 @@ class Settings(BaseSettings):
     def digest_access(self) -> DigestManagers:
         """Who may subscribe and unsubscribe channels to the weekly digest."""
         return DigestManagers.parse(self.digest_managers)
+
+    @property
+    def token_key_list(self) -> list[str]:
+        """COACH_TOKEN_KEYS split at commas, the encrypting key first; [] when unset."""
+        raw = self.token_keys.get_secret_value() if self.token_keys else ""
+        return [key.strip() for key in raw.split(",") if key.strip()]
 
     @property
     def oauth_configured(self) -> bool:

@@ -1,4 +1,4 @@
-"""`coach digest run`, `coach db upgrade`, `coach db prune`: the storage and digest commands.
+"""`coach digest run`, `coach db upgrade|prune|encrypt-tokens`: the storage and digest commands.
 
 Registered on the main `coach` app by bot/cli/app.py. Heavy imports (SQLAlchemy, Bolt) happen
 inside the commands, so `coach check` never pays for them.
@@ -48,9 +48,16 @@ def register(app: typer.Typer, settings: Callable[[], Settings]) -> None:
 
         current = settings()
         database = open_database(current.database_url, current.data_dir, upgrade=False)
-        revision = database.upgrade()
+        revision = database.upgrade(token_keys=current.token_key_list)
         typer.echo(f"database ({database.dialect}) is at revision {revision}")
         database.dispose()
+
+    @db_app.command("encrypt-tokens")
+    def encrypt_tokens() -> None:
+        """Encrypt stored workspace tokens with the first COACH_TOKEN_KEYS key (after a key
+        rotation too: what an older key sealed is sealed again with the first)."""
+        written = seal_stored_tokens(settings())
+        typer.echo(f"encrypted {written} stored token values with the first key")
 
     @db_app.command("prune")
     def prune(
@@ -107,3 +114,20 @@ def register(app: typer.Typer, settings: Callable[[], Settings]) -> None:
         typer.echo(f"digest run: {report}")
         database.dispose()
         raise typer.Exit(EXIT_RETRY_LATER if report.failed else EXIT_OK)
+
+
+def seal_stored_tokens(current: Settings) -> int:
+    from bot.storage.db import open_database
+    from bot.storage.token_cipher import GENERATE_HINT, TokenCipher, TokenKeyError, seal_tokens
+
+    if not current.token_key_list:
+        raise TokenKeyError(f"COACH_TOKEN_KEYS is not set; {GENERATE_HINT}")
+    cipher = TokenCipher(current.token_key_list)
+    database = open_database(
+        current.database_url, current.data_dir, token_keys=current.token_key_list
+    )
+    try:
+        with database.engine.begin() as connection:
+            return seal_tokens(connection, cipher)
+    finally:
+        database.dispose()

@@ -109,7 +109,9 @@ def build_deps(
 
 def _open_database(settings: Settings) -> Database:
     try:
-        return open_database(settings.database_url, settings.data_dir)
+        return open_database(
+            settings.database_url, settings.data_dir, token_keys=settings.token_key_list
+        )
     except StorageError as exc:
         if not settings.database_url:
             raise  # the message names COACH_DATA_DIR already

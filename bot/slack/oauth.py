@@ -18,7 +18,9 @@ from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallation
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
 from bot.config import Settings
+from bot.slack.token_store import EncryptedInstallationStore
 from bot.storage.db import Database
+from bot.storage.token_cipher import GENERATE_HINT, TokenCipher, TokenKeyError
 
 log = logging.getLogger(__name__)
 
@@ -40,13 +42,24 @@ DIGEST_TIMEOUT = 10  # seconds per Web API call while posting a digest
 
 
 def installation_store(settings: Settings, database: Database) -> SQLAlchemyInstallationStore:
-    """The tables come from our migrations (never create_tables()), on the coach's database."""
+    """The tables come from our migrations (never create_tables()), on the coach's database;
+    the tokens in them are encrypted with COACH_TOKEN_KEYS, which this mode cannot run without.
+    Raises TokenKeyError when the key is missing, malformed or cannot read the stored tokens."""
     assert settings.slack_client_id is not None
-    return SQLAlchemyInstallationStore(
+    if not settings.token_key_list:
+        raise TokenKeyError(
+            "COACH_TOKEN_KEYS is not set; multi-workspace mode (SLACK_CLIENT_ID and "
+            "SLACK_CLIENT_SECRET) keeps every workspace's bot token encrypted with it; "
+            + GENERATE_HINT
+        )
+    store = EncryptedInstallationStore(
         client_id=settings.slack_client_id,
         engine=database.engine,
+        cipher=TokenCipher(settings.token_key_list),
         logger=logging.getLogger("bot.slack.installations"),
     )
+    store.seal()
+    return store
 
 
 def oauth_settings(

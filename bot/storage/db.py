@@ -9,7 +9,7 @@ across processes.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -97,8 +97,11 @@ class Database:
         with self._sessions.begin() as session:
             yield session
 
-    def upgrade(self, revision: str = "head") -> str:
-        """Run the migrations up to `revision`; returns the revision the database is at."""
+    def upgrade(self, revision: str = "head", *, token_keys: Sequence[str] = ()) -> str:
+        """Run the migrations up to `revision`; returns the revision the database is at.
+
+        `token_keys` (COACH_TOKEN_KEYS) let migration 0005 encrypt stored workspace tokens.
+        """
         quiet = logging.getLogger("alembic")
         if quiet.level == logging.NOTSET:
             # Alembic narrates every step at INFO; the one line that matters is logged by
@@ -114,6 +117,7 @@ class Database:
                         text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK}
                     )
                 config.attributes["connection"] = connection
+                config.attributes["token_keys"] = list(token_keys)
                 command.upgrade(config, revision)
         except SQLAlchemyError as exc:
             raise StorageError(f"cannot migrate the database: {_reason(exc)}") from exc
@@ -145,7 +149,9 @@ class Database:
         self.engine.dispose()
 
 
-def open_database(url: str | None, data_dir: Path, *, upgrade: bool = True) -> Database:
+def open_database(
+    url: str | None, data_dir: Path, *, upgrade: bool = True, token_keys: Sequence[str] = ()
+) -> Database:
     """The database of the settings, created and migrated: what every server start does."""
     if not url:
         try:
@@ -158,7 +164,7 @@ def open_database(url: str | None, data_dir: Path, *, upgrade: bool = True) -> D
     database = Database.connect(database_url(url, data_dir))
     database.check()
     if upgrade:
-        revision = database.upgrade()
+        revision = database.upgrade(token_keys=token_keys)
         log.info("database ready (%s, revision %s)", database.dialect, revision)
     return database
 

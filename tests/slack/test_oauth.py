@@ -25,6 +25,7 @@ from tests.fakes.slack_api import FakeSlack
 from tests.slack.conftest import SECRET, Harness, Reply, load, running_app
 
 CLIENT_ID = "111.222"
+TOKEN_KEY = "sYl6mHr3yQW7kVQ0yJ7tHn1p7d4m0c3v9bqGj1Xh2aE="  # a fixed Fernet key for the tests
 
 
 def oauth_settings(fake: FakeSlack) -> Settings:
@@ -33,6 +34,7 @@ def oauth_settings(fake: FakeSlack) -> Settings:
         COACH_ENGINE="offline",
         SLACK_CLIENT_ID=CLIENT_ID,
         SLACK_CLIENT_SECRET="client-secret",
+        COACH_TOKEN_KEYS=TOKEN_KEY,
         SLACK_SIGNING_SECRET=SECRET,
         SLACK_API_URL=fake.api_url,
         COACH_WORKERS=4,
@@ -89,8 +91,13 @@ def test_install_then_each_workspace_is_answered_with_its_own_token(
 ) -> None:
     install(slack, "T777", "xoxb-t777")
     install(slack, "T888", "xoxb-t888")
-    bots = store(database)
-    assert bots.find_bot(enterprise_id=None, team_id="T777").bot_token == "xoxb-t777"  # type: ignore[union-attr]
+    # At rest the token is encrypted (slack_sdk's own store reads ciphertext); the app's store
+    # decrypts it.
+    stored = store(database).find_bot(enterprise_id=None, team_id="T777")
+    assert stored is not None and stored.bot_token and "xoxb" not in stored.bot_token
+    assert slack.deps.installations is not None
+    found = slack.deps.installations.find_bot(enterprise_id=None, team_id="T777")
+    assert found is not None and found.bot_token == "xoxb-t777"
 
     for team, token in (("T777", "xoxb-t777"), ("T888", "xoxb-t888")):
         slack.fake.state.calls.clear()

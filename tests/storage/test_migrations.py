@@ -13,10 +13,11 @@ from alembic.runtime.migration import MigrationContext
 from slack_sdk.oauth.installation_store import Installation
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
-from sqlalchemy import MetaData, inspect
+from sqlalchemy import MetaData, String, inspect
 
 from bot.storage.db import Database, StorageError, database_url, open_database
 from bot.storage.schema import Base
+from bot.storage.token_cipher import STORED_TOKEN_LENGTH, TOKEN_COLUMNS
 from tests.databases import PostgresSchema
 
 OUR_TABLES = {
@@ -30,7 +31,7 @@ OUR_TABLES = {
     "rate_counters",
 }
 SLACK_TABLES = {"slack_bots", "slack_installations", "slack_oauth_states"}
-HEAD = "0004"
+HEAD = "0005"
 
 
 def expected_metadata() -> MetaData:
@@ -41,6 +42,10 @@ def expected_metadata() -> MetaData:
     SQLAlchemyInstallationStore.build_bots_table(metadata, "slack_bots")
     SQLAlchemyInstallationStore.build_installations_table(metadata, "slack_installations")
     SQLAlchemyOAuthStateStore.build_oauth_states_table(metadata, "slack_oauth_states")
+    # Migration 0005 widens slack_sdk's token columns to hold encrypted tokens.
+    for name, columns in TOKEN_COLUMNS.items():
+        for column in columns:
+            metadata.tables[name].c[column].type = String(STORED_TOKEN_LENGTH)
     return metadata
 
 
