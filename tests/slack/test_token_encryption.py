@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from cryptography.fernet import Fernet
 from pydantic import SecretStr
 from slack_sdk.oauth.installation_store import Installation
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
@@ -25,7 +24,7 @@ from tests.fakes.slack_api import FakeSlack
 from tests.slack.conftest import running_app
 from tests.slack.test_oauth import CLIENT_ID, TOKEN_KEY, install, oauth_settings
 
-OTHER_KEY = Fernet.generate_key().decode()
+OTHER_KEY = "Sp0gDx7aw0sOpGIQkvMaa0gZVa1Pj2n0qJe2uFfhKCM="  # fixed: parameter ids must be equal on every xdist worker
 
 
 def stored_tokens(database: Database) -> list[str]:
