@@ -65,13 +65,22 @@ def test_shared_phrases_carry_no_slack_markup() -> None:
 
 
 CALL = re.compile(r"(?<![\w.])(slack_text|text|plural)\(\s*(['\"])([a-z0-9_]+)\2")
+# Which catalogue a module's look-up functions read, from how it imports them.
+SOURCES = {
+    "text": re.compile(r"^from bot\.i18n import .*\btext\b", re.MULTILINE),
+    "plural": re.compile(r"^from bot\.i18n import .*\bplural\b", re.MULTILINE),
+    "slack_text": re.compile(r"^from bot\.slack\.i18n import .*\bslack_text\b", re.MULTILINE),
+}
 
 
 def test_every_key_the_code_names_is_in_the_catalogue_it_asks() -> None:
     shared, slack = set(i18n.catalogue().keys()), set(slack_i18n.catalogue().keys())
     named = 0
     for path in BOT.rglob("*.py"):
-        for function, _, key in CALL.findall(path.read_text(encoding="utf-8")):
+        source = path.read_text(encoding="utf-8")
+        for function, _, key in CALL.findall(source):
+            if not SOURCES[function].search(source):
+                continue  # another domain's function of the same name (a transport's own)
             named += 1
             assert key in (slack if function == "slack_text" else shared), (path, key)
     assert named > 60  # the scan found the look-ups (it would pass vacuously otherwise)
