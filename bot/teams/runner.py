@@ -21,6 +21,7 @@ from bot.teams.i18n import load_catalogues
 from bot.teams.server import MESSAGES_PATH, TeamsEndpoint
 
 log = logging.getLogger(__name__)
+ANONYMOUS_NOISE = "microsoft_agents.hosting.core.connector.client.user_token_client"
 
 
 class TeamsServer:
@@ -103,6 +104,8 @@ def build_server(
     database: Database | None = None,
 ) -> TeamsServer:
     if settings.teams_anonymous:
+        # Anonymous turns carry no app id, and the SDK warns about that on every single turn.
+        logging.getLogger(ANONYMOUS_NOISE).setLevel(logging.ERROR)
         log.warning(
             "COACH_TEAMS_ANONYMOUS is on: /api/messages accepts UNSIGNED requests. "
             "This is for local development only; never run it like this in production."
