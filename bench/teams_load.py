@@ -105,9 +105,8 @@ def role_bare() -> None:
     from microsoft_agents.hosting.core.app import ApplicationOptions
     from microsoft_agents.hosting.core.authorization import connection_manager
 
-    from tests.fakes.teams_auth import FakeTokenProvider
-
     from bot.teams.runner import ANONYMOUS_NOISE
+    from tests.fakes.teams_auth import FakeTokenProvider
 
     logging.getLogger(ANONYMOUS_NOISE).setLevel(logging.ERROR)  # as the coach does
     auth = AgentAuthConfiguration(anonymous_allowed=True)
