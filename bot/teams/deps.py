@@ -24,6 +24,7 @@ from bot.services.resilience import FallbackDedupStore, durable_feedback, durabl
 from bot.services.usage import UsageService
 from bot.storage.db import Database, open_database
 from bot.storage.results import find_result, save_result
+from bot.teams.priority import AnswerGate
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -74,6 +75,7 @@ class TeamsDeps:
     usage: UsageService
     cards: CardStore
     executor: ThreadPoolExecutor
+    gate: AnswerGate = field(default_factory=AnswerGate)
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
 
     @property
