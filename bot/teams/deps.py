@@ -97,6 +97,15 @@ class TeamsDeps:
             await asyncio.wait(list(self.tasks), timeout=timeout)
 
 
+# The offline engine is CPU-bound: threads beyond a few only fight the event loop for the
+# interpreter lock. LLM calls wait on the network, so they get all of COACH_WORKERS.
+OFFLINE_THREADS = 4
+
+
+def _threads(settings: Settings, services: Services) -> int:
+    return settings.workers if services.llm else min(settings.workers, OFFLINE_THREADS)
+
+
 def build_teams_deps(
     settings: Settings, services: Services, *, database: Database | None = None
 ) -> TeamsDeps:
@@ -111,5 +120,5 @@ def build_teams_deps(
             database, settings.data_dir, store_text=settings.store_text, metrics=services.metrics
         ),
         cards=CardStore(database),
-        executor=ThreadPoolExecutor(settings.workers, thread_name_prefix="coach-teams"),
+        executor=ThreadPoolExecutor(_threads(settings, services), thread_name_prefix="coach-teams"),
     )
