@@ -24,6 +24,7 @@ from bot.services.resilience import FallbackDedupStore, durable_feedback, durabl
 from bot.services.usage import UsageService
 from bot.storage.db import Database, open_database
 from bot.storage.results import find_result, save_result
+from bot.teams.priority import AnswerGate
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -74,6 +75,7 @@ class TeamsDeps:
     usage: UsageService
     cards: CardStore
     executor: ThreadPoolExecutor
+    gate: AnswerGate = field(default_factory=AnswerGate)
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
 
     @property
@@ -95,6 +97,15 @@ class TeamsDeps:
             await asyncio.wait(list(self.tasks), timeout=timeout)
 
 
+# The offline engine is CPU-bound: threads beyond a few only fight the event loop for the
+# interpreter lock. LLM calls wait on the network, so they get all of COACH_WORKERS.
+OFFLINE_THREADS = 4
+
+
+def _threads(settings: Settings, services: Services) -> int:
+    return settings.workers if services.llm else min(settings.workers, OFFLINE_THREADS)
+
+
 def build_teams_deps(
     settings: Settings, services: Services, *, database: Database | None = None
 ) -> TeamsDeps:
@@ -109,5 +120,5 @@ def build_teams_deps(
             database, settings.data_dir, store_text=settings.store_text, metrics=services.metrics
         ),
         cards=CardStore(database),
-        executor=ThreadPoolExecutor(settings.workers, thread_name_prefix="coach-teams"),
+        executor=ThreadPoolExecutor(_threads(settings, services), thread_name_prefix="coach-teams"),
     )

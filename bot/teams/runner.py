@@ -17,9 +17,11 @@ from bot.services.factory import Services
 from bot.storage.db import Database
 from bot.teams.app import TeamsSetupError, build_teams_app
 from bot.teams.deps import build_teams_deps
+from bot.teams.i18n import load_catalogues
 from bot.teams.server import MESSAGES_PATH, TeamsEndpoint
 
 log = logging.getLogger(__name__)
+ANONYMOUS_NOISE = "microsoft_agents.hosting.core.connector.client.user_token_client"
 
 
 class TeamsServer:
@@ -102,10 +104,13 @@ def build_server(
     database: Database | None = None,
 ) -> TeamsServer:
     if settings.teams_anonymous:
+        # Anonymous turns carry no app id, and the SDK warns about that on every single turn.
+        logging.getLogger(ANONYMOUS_NOISE).setLevel(logging.ERROR)
         log.warning(
             "COACH_TEAMS_ANONYMOUS is on: /api/messages accepts UNSIGNED requests. "
             "This is for local development only; never run it like this in production."
         )
+    load_catalogues()
     deps = build_teams_deps(settings, services, database=database)
     teams = build_teams_app(settings, deps, connections=connections)
     return TeamsServer(TeamsEndpoint(teams), host, settings.teams_port if port is None else port)

@@ -97,7 +97,11 @@ class TeamsEndpoint:
         with request_scope(request.headers.get("X-Request-Id")) as request_id:
             started = time.perf_counter()
             try:
-                response = await handler(request)
+                if request.path == MESSAGES_PATH:  # replies' work waits for these (priority.py)
+                    with self.teams.deps.gate.request():
+                        response = await handler(request)
+                else:
+                    response = await handler(request)
             except web.HTTPException as exc:
                 response = _error(exc.status, exc.reason)
             except Exception:

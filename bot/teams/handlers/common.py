@@ -45,6 +45,7 @@ def reply_later(
     adapter, identity, activity = context.adapter, context.identity, context.activity
 
     async def job() -> None:
+        await deps.gate.wait_quiet()
         if not await deps.run(lambda: deps.dedup.claim(keys)):
             log.info("ignored a repeated Teams delivery %s", keys)
             return
