@@ -48,8 +48,11 @@ def test_every_phrase_exists_in_every_language_with_the_same_placeholders(
 
 
 def test_a_phrase_has_one_home() -> None:
-    shared, slack = set(i18n.catalogue().keys()), set(slack_i18n.catalogue().keys())
-    assert not shared & slack
+    """A transport's own domain never redefines a shared phrase."""
+    shared = set(i18n.catalogue().keys())
+    for directory, domain in shipped():
+        if domain != i18n.DOMAIN:
+            assert not shared & set(load(directory, domain).keys()), domain
 
 
 # Slack's markup: *bold*, _italic_, `code`, <@user>, <#channel>, <!date…>, :emoji:.
@@ -64,17 +67,22 @@ def test_shared_phrases_carry_no_slack_markup() -> None:
                 assert not SLACK_MARKUP.search(form), (language, key, form)
 
 
-CALL = re.compile(r"(?<![\w.])(slack_text|text|plural)\(\s*(['\"])([a-z0-9_]+)\2")
+CALL = re.compile(r"(?<![\w.])(slack_text|teams_text|text|plural)\(\s*(['\"])([a-z0-9_]+)\2")
 # Which catalogue a module's look-up functions read, from how it imports them.
 SOURCES = {
     "text": re.compile(r"^from bot\.i18n import .*\btext\b", re.MULTILINE),
     "plural": re.compile(r"^from bot\.i18n import .*\bplural\b", re.MULTILINE),
     "slack_text": re.compile(r"^from bot\.slack\.i18n import .*\bslack_text\b", re.MULTILINE),
+    "teams_text": re.compile(r"^from bot\.teams\.i18n import .*\bteams_text\b", re.MULTILINE),
 }
 
 
 def test_every_key_the_code_names_is_in_the_catalogue_it_asks() -> None:
-    shared, slack = set(i18n.catalogue().keys()), set(slack_i18n.catalogue().keys())
+    shared = set(i18n.catalogue().keys())
+    own = {
+        "slack_text": set(slack_i18n.catalogue().keys()),
+        "teams_text": set(load(BOT / "teams" / "i18n" / "locales", "teams").keys()),
+    }
     named = 0
     for path in BOT.rglob("*.py"):
         source = path.read_text(encoding="utf-8")
@@ -82,7 +90,7 @@ def test_every_key_the_code_names_is_in_the_catalogue_it_asks() -> None:
             if not SOURCES[function].search(source):
                 continue  # another domain's function of the same name (a transport's own)
             named += 1
-            assert key in (slack if function == "slack_text" else shared), (path, key)
+            assert key in own.get(function, shared), (path, key)
     assert named > 60  # the scan found the look-ups (it would pass vacuously otherwise)
 
 
