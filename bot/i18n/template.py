@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
-from babel.messages.pofile import write_po
+from babel.messages.pofile import read_po, write_po
 
 from bot.i18n.catalogue import REFERENCE, po_path, read_catalog, shipped
 
@@ -34,12 +34,21 @@ def template_path(directory: Path, domain: str) -> Path:
     return directory / f"{domain}.pot"
 
 
+def entries(catalog: Catalog) -> list[tuple[object, str]]:
+    """Each key with its English comment, the words only: a written comment is wrapped."""
+    return [(m.id, " ".join(" ".join(m.auto_comments).split())) for m in catalog if m.id]
+
+
 def main() -> None:
     for directory, domain in shipped():
-        path = template_path(directory, domain)
+        path, fresh = template_path(directory, domain), template(directory, domain)
+        if path.exists():
+            with path.open("rb") as handle:
+                if entries(read_po(handle)) == entries(fresh):
+                    continue  # unchanged: keep its date, so pybabel update changes nothing
         with path.open("wb") as handle:
-            write_po(handle, template(directory, domain), width=WIDTH, no_location=True)
-        print(path)
+            write_po(handle, fresh, width=WIDTH, no_location=True)
+        print(f"wrote {path}")
 
 
 if __name__ == "__main__":

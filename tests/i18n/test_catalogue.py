@@ -4,11 +4,9 @@ broken translation, and every key the code names exists in the catalogue it asks
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
-from babel.messages.catalog import Message
 from babel.messages.pofile import read_po
 
 from bot import i18n
@@ -20,7 +18,7 @@ from bot.i18n.catalogue import (
     po_path,
     shipped,
 )
-from bot.i18n.template import template, template_path
+from bot.i18n.template import entries, template, template_path
 from bot.models import LANGUAGES
 from bot.slack import i18n as slack_i18n
 
@@ -197,12 +195,7 @@ def test_a_missing_language_file_stops_the_load(tmp_path: Path) -> None:
 # -- the templates translators start from ------------------------------------------------------
 def _entries(path: Path) -> list[tuple[object, str]]:
     with path.open("rb") as handle:
-        return _comments(read_po(handle))
-
-
-def _comments(catalog: Iterable[Message]) -> list[tuple[object, str]]:
-    # Wrapping may differ (a comment is wrapped at write); the words may not.
-    return [(m.id, " ".join(" ".join(m.auto_comments).split())) for m in catalog if m.id]
+        return entries(read_po(handle))
 
 
 @pytest.mark.parametrize(("directory", "domain"), shipped())
@@ -210,7 +203,7 @@ def test_templates_and_translator_comments_follow_the_english_catalogue(
     directory: Path, domain: str
 ) -> None:
     """Fails after an English phrase changed until `make i18n` has been run."""
-    expected = _comments(template(directory, domain))
+    expected = entries(template(directory, domain))
     assert _entries(template_path(directory, domain)) == expected, "run `make i18n`"
     for language in LANGUAGES:
         found = sorted(_entries(po_path(directory, domain, language)), key=str)
