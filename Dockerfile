@@ -16,15 +16,17 @@ COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY knowledge ./knowledge
 COPY prompts ./prompts
+COPY teams ./teams
+# The [teams] extra: the Microsoft 365 Agents SDK, so one image serves Slack and Teams.
 # A virtualenv is a self-contained folder: the runtime stage copies it whole, and nothing of
 # the build (pip's cache, the build backend, the sources) comes along.
 RUN python -m venv /opt/coach \
-    && /opt/coach/bin/pip install --no-cache-dir . \
+    && /opt/coach/bin/pip install --no-cache-dir '.[teams]' \
     && /opt/coach/bin/coach traps > /dev/null
 
 FROM ${PYTHON_IMAGE}
 LABEL org.opencontainers.image.title="social-media-coach" \
-      org.opencontainers.image.description="Social-media coach for Slack: answers strategy questions and flags drafts that fall into five common traps."
+      org.opencontainers.image.description="Social-media coach for Slack and Teams: answers strategy questions and flags drafts that fall into five common traps."
 RUN groupadd --system --gid 10001 coach \
     && useradd --system --uid 10001 --gid 10001 --create-home --home-dir /home/coach coach \
     && mkdir /data \
@@ -43,6 +45,8 @@ USER 10001:10001
 WORKDIR /home/coach
 VOLUME ["/data"]
 EXPOSE 3000
+# Teams (POST /api/messages) when MICROSOFT_APP_ID is set: COACH_TEAMS_PORT.
+EXPOSE 3978
 # No curl in a slim image: the interpreter asks /healthz itself (urlopen fails on non-2xx).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
     CMD ["python", "-c", "import os, urllib.request as r; r.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('PORT', '3000'), timeout=4)"]

@@ -12,7 +12,7 @@ from collections import Counter
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 from rich.console import Console
@@ -21,6 +21,7 @@ from bot import __version__
 from bot.cli.db import register as register_storage_commands
 from bot.cli.input import EXIT_OK, EXIT_TRAP, EXIT_USAGE, UsageProblem, batch, read_text
 from bot.cli.render import render_answer, render_eval, render_review, render_traps
+from bot.cli.teams import register as register_teams_commands
 from bot.config import Settings, load_settings
 from bot.core.engine import OfflineEngine
 from bot.errors import CoachError
@@ -29,6 +30,9 @@ from bot.observability.metrics_server import serving_metrics
 from bot.services.answer import AnswerService
 from bot.services.factory import Services, build_server_services, build_services
 from bot.services.review import ReviewService
+
+if TYPE_CHECKING:
+    from bot.teams.runner import TeamsServer
 
 app = typer.Typer(
     name="coach",
@@ -215,15 +219,35 @@ def serve(
         str, typer.Option(help="Interface to listen on (the port is PORT).")
     ] = "0.0.0.0",  # noqa: S104 - a server in a container must listen beyond loopback
 ) -> None:
-    """Run the Slack app in HTTP mode: POST /slack/events and GET /healthz on PORT; GET /metrics
-    on COACH_METRICS_HOST:COACH_METRICS_PORT (127.0.0.1:9464 unless set)."""
-    # Imported here so that `coach check` never pays for loading Bolt.
-    from bot.slack.server import serve as serve_http
-
+    """Run the Slack app in HTTP mode: POST /slack/events and GET /healthz on PORT; with
+    MICROSOFT_APP_ID also Teams: POST /api/messages on COACH_TEAMS_PORT. GET /metrics on
+    COACH_METRICS_HOST:COACH_METRICS_PORT (127.0.0.1:9464 unless set) covers both."""
     settings = _settings()
     services = build_server_services(settings)
     with serving_metrics(settings.metrics_host, settings.metrics_port, services.metrics):
-        serve_http(settings, services, host)
+        teams = _teams_server(settings, services, host) if settings.teams_configured else None
+        if teams is not None and settings.slack_signing_secret is None:
+            teams.serve_until_stopped()  # Teams alone
+            return
+        # Imported here so that `coach check` never pays for loading Bolt.
+        from bot.slack.server import serve as serve_http
+
+        try:
+            serve_http(settings, services, host)
+        finally:
+            if teams is not None:
+                teams.stop()
+
+
+def _teams_server(settings: Settings, services: Services, host: str) -> TeamsServer:
+    try:
+        from bot.teams.runner import build_server
+    except ImportError as exc:
+        raise CoachError(
+            "MICROSOFT_APP_ID is set, but the Teams extra is not installed: "
+            "pip install 'social-media-coach[teams]'"
+        ) from exc
+    return build_server(settings, services, host).start()
 
 
 @app.command()
@@ -238,6 +262,7 @@ def socket() -> None:
 
 
 register_storage_commands(app, _settings)  # coach db …, coach digest run
+register_teams_commands(app, _settings)  # coach teams package
 
 
 def _eval_file(name: str) -> Path:

@@ -13,33 +13,16 @@ from rich.table import Table
 from rich.text import Text
 
 from bot.core.knowledge import KnowledgeBase
+from bot.i18n import plural, text
 from bot.models import TRAP_NUMBERS, Answer, Language, Review
-
-_LABELS: dict[str, dict[Language, str]] = {
-    "clean": {
-        "en": "No traps found.",
-        "de": "Keine Fallen gefunden.",
-        "it": "Nessuna trappola trovata.",
-    },
-    "found": {
-        "en": "{n} trap(s) found",
-        "de": "{n} Falle(n) gefunden",
-        "it": "{n} trappola/e trovata/e",
-    },
-    "source": {"en": "Source", "de": "Quelle", "it": "Fonte"},
-}
-
-
-def _label(key: str, language: Language, **values: object) -> str:
-    return _LABELS[key][language].format(**values)
 
 
 def render_review(console: Console, review: Review, knowledge: KnowledgeBase) -> None:
     language = review.language
     if review.clean:
-        console.print(Text("✓ " + _label("clean", language), style="bold green"))
+        console.print(Text("✓ " + text("review_clean", language), style="bold green"))
         return
-    header = _label("found", language, n=len(review.findings))
+    header = plural("review_found", len(review.findings), language)
     console.print(Text(f"✗ {header} [{language}]", style="bold red"))
     for finding in review.findings:
         title = knowledge[finding.number].entry(language).title
@@ -64,7 +47,7 @@ def render_answer(console: Console, answer: Answer) -> None:
     console.print(Text(answer.text))
     if answer.citations:
         console.print()
-        source = _label("source", answer.language)
+        source = text("source", answer.language)
         for citation in answer.citations:
             console.print(
                 Text(

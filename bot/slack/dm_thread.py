@@ -17,7 +17,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.models import Language
 from bot.services.dedup import DedupStore
-from bot.slack.i18n import text
+from bot.slack.i18n import slack_text
 from bot.slack.mrkdwn import shorten
 
 log = logging.getLogger(__name__)
@@ -28,7 +28,7 @@ TITLE_LIMIT = 60  # characters; the pane's history shows about this much
 def show_working(
     client: WebClient, channel: str, thread_ts: str, language: Language, *, checking: bool
 ) -> None:
-    status = text("dm_status_checking" if checking else "dm_status_thinking", language)
+    status = slack_text("dm_status_checking" if checking else "dm_status_thinking", language)
     try:
         client.assistant_threads_setStatus(channel_id=channel, thread_ts=thread_ts, status=status)
     except (SlackApiError, SlackClientError) as exc:

@@ -16,7 +16,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.models import Language
-from bot.slack.i18n import text
+from bot.slack.i18n import slack_text
 
 log = logging.getLogger(__name__)
 
@@ -49,15 +49,17 @@ class Unread:
     scope: str = ""
 
     def why(self, language: Language) -> str:
-        return text(f"thread_why_{self.reason}", language, scope=self.scope or _HISTORY_SCOPES)
+        return slack_text(
+            f"thread_why_{self.reason}", language, scope=self.scope or _HISTORY_SCOPES
+        )
 
     def note(self, language: Language) -> str:
         """Beside a check of the mention's own text."""
-        return text("thread_unread_checked_mention", language, why=self.why(language))
+        return slack_text("thread_unread_checked_mention", language, why=self.why(language))
 
     def ask_for_draft(self, language: Language) -> str:
         """When the mention has no draft of its own."""
-        return text("thread_unread_paste_draft", language, why=self.why(language))
+        return slack_text("thread_unread_paste_draft", language, why=self.why(language))
 
 
 def read_parent(client: WebClient, channel: str, thread_ts: str, timeout: int) -> str | Unread:

@@ -16,6 +16,7 @@ from slack_sdk.oauth.installation_store import InstallationStore
 from bot.config import Settings
 from bot.core.knowledge import KnowledgeBase
 from bot.errors import CoachError, EmptyInput, InputTooLong
+from bot.i18n import text
 from bot.models import Language, Review
 from bot.observability.context import carried
 from bot.services.dedup import DedupStore
@@ -26,7 +27,7 @@ from bot.services.ratelimit import Caller
 from bot.services.subscriptions import SubscriptionService
 from bot.services.usage import Origin, UsageService
 from bot.slack.blocks import Message, answer_message, notice, review_message
-from bot.slack.i18n import text
+from bot.slack.i18n import slack_text
 from bot.slack.locales import LocaleCache
 from bot.slack.payloads import Mention, Who
 from bot.slack.priority import ReplyPool
@@ -78,7 +79,7 @@ def caller(who: Who) -> Caller:
 
 def failure(exc: CoachError, language: Language, kind: Kind) -> Message:
     if isinstance(exc, EmptyInput):
-        return notice(text("empty_check" if kind == "check" else "empty_question", language))
+        return notice(slack_text("empty_check" if kind == "check" else "empty_question", language))
     if isinstance(exc, InputTooLong):
         return notice(text("too_long", language, length=f"{exc.length:,}", limit=f"{exc.limit:,}"))
     log.warning("the coach could not %s: %s", kind, exc)
@@ -146,7 +147,7 @@ def reply_to_mention(deps: Deps, client: WebClient, mention: Mention) -> Message
                 deps, client, mention.who, mention.text, share=False, channel=mention.channel
             )
         return notice(
-            text("nothing_to_check_here", deps.locales.language(client, mention.who.user))
+            slack_text("nothing_to_check_here", deps.locales.language(client, mention.who.user))
         )
     return _check_thread(deps, client, mention)
 

@@ -85,13 +85,13 @@ def test_the_image_is_what_operations_expect() -> None:
 def test_the_build_context_holds_only_what_the_wheel_needs() -> None:
     build = stages(DOCKERFILE.read_text())[0]
     sources = {s for i in build if i.keyword == "COPY" for s in i.args.split()[:-1]}
-    assert sources == {"pyproject.toml", "README.md", "bot", "knowledge", "prompts"}
+    assert sources == {"pyproject.toml", "README.md", "bot", "knowledge", "prompts", "teams"}
     ignore = (ROOT / ".dockerignore").read_text().split()
-    assert ignore[ignore.index("*") + 1 :][:5] == [f"!{s}" for s in sorted(sources, key=order)]
+    assert ignore[ignore.index("*") + 1 :][:6] == [f"!{s}" for s in sorted(sources, key=order)]
 
 
 def order(name: str) -> int:
-    return ["pyproject.toml", "README.md", "bot", "knowledge", "prompts"].index(name)
+    return ["pyproject.toml", "README.md", "bot", "knowledge", "prompts", "teams"].index(name)
 
 
 @pytest.fixture(scope="module")
