@@ -58,14 +58,15 @@ class Metrics:
     def _transport(self) -> None:
         self.requests = self._counter(
             "coach_requests",
-            "Slack requests by kind (command, app_mention, block_actions, …) and outcome "
-            "(ok, unauthorized, bad_request, too_large, unsupported_type, not_found, error).",
+            "Slack and Teams requests by kind (command, app_mention, block_actions, …; Teams: "
+            "teams.message, teams.invoke, …) and outcome (ok, unauthorized, forbidden, "
+            "bad_request, too_large, unsupported_type, not_found, error).",
             "kind",
             "outcome",
         )
         self.ack_seconds = Histogram(
             "coach_ack_seconds",
-            "Seconds from a Slack request's arrival to its HTTP answer (the ack).",
+            "Seconds from a Slack or Teams request's arrival to its HTTP answer (the ack).",
             ["kind"],
             buckets=ACK_BUCKETS,
             registry=self.registry,
