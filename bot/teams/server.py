@@ -1,5 +1,6 @@
-"""The Teams endpoint: POST /api/messages (JWT-validated by the SDK), GET /healthz and
-/metrics, on aiohttp, on its own port beside Slack's waitress server.
+"""The Teams endpoint: POST /api/messages (JWT-validated by the SDK) and GET /healthz, on
+aiohttp, on its own port beside Slack's waitress server. /metrics is not served here: like
+Slack's, the counts are on the internal metrics port (bot/observability/metrics_server.py).
 
 Before the SDK sees a request, this layer answers what the SDK would turn into a 500 or a
 traceback: a body over `MAX_BODY_BYTES` 413, broken JSON or a body that is no activity 400, a
@@ -28,7 +29,6 @@ log = logging.getLogger(__name__)
 
 MESSAGES_PATH = "/api/messages"
 HEALTH_PATH = "/healthz"
-METRICS_PATH = "/metrics"
 # A 40,000-character message in HTML with its copy in an attachment stays far below this.
 MAX_BODY_BYTES = 1 << 20
 KIND = web.RequestKey("coach.kind", str)
@@ -87,7 +87,6 @@ class TeamsEndpoint:
         messages = jwt_authorization_decorator(self._messages)  # type: ignore[no-untyped-call]
         app.router.add_post(MESSAGES_PATH, messages)
         app.router.add_get(HEALTH_PATH, self._health)
-        app.router.add_get(METRICS_PATH, self._metrics)
         app.on_shutdown.append(self._drain)
         return app
 
@@ -137,12 +136,6 @@ class TeamsEndpoint:
 
     async def _health(self, request: web.Request) -> web.Response:
         return web.Response(text="ok")
-
-    async def _metrics(self, request: web.Request) -> web.Response:
-        if self.metrics is None:
-            return _error(404, "not found")
-        exposition, content_type = self.metrics.render()
-        return web.Response(body=exposition, headers={"Content-Type": content_type})
 
     async def _drain(self, app: web.Application) -> None:
         await self.teams.deps.drain()

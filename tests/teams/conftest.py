@@ -86,6 +86,12 @@ class TeamsClient:
         finally:
             conn.close()
 
+    def metrics_text(self) -> str:
+        """What the metrics port would serve (the Teams port serves no /metrics)."""
+        metrics = self.server.endpoint.metrics
+        assert metrics is not None
+        return metrics.render()[0].decode("utf-8")
+
     def activity(self, name: str, **changes: Any) -> dict[str, Any]:
         """A reference payload whose serviceUrl points at the fake connector."""
         activity = copy.deepcopy(load(name))

@@ -96,7 +96,7 @@ def _teams_reply(port: int, connector: FakeBotConnector) -> None:
 
 
 def test_slack_and_teams_side_by_side_in_one_coach_serve(tmp_path: Path) -> None:
-    slack_port, teams_port = _free_port(), _free_port()
+    slack_port, teams_port, metrics_port = _free_port(), _free_port(), _free_port()
     with FakeBotConnector() as connector, FakeSlack() as slack:
         env = _env(
             tmp_path,
@@ -107,12 +107,14 @@ def test_slack_and_teams_side_by_side_in_one_coach_serve(tmp_path: Path) -> None
             MICROSOFT_APP_ID="00000000-0000-0000-0000-0000000000b0",
             COACH_TEAMS_ANONYMOUS="true",
             COACH_TEAMS_PORT=str(teams_port),
+            COACH_METRICS_PORT=str(metrics_port),
         )
         process = _run(env, tmp_path)
         try:
             _wait_healthy(process, slack_port, teams_port)
             _teams_reply(teams_port, connector)
-            assert "coach_requests_total" in _get(teams_port, "/metrics")[1]
+            assert _get(teams_port, "/metrics")[0] == 404  # counts stay on the internal port
+            assert 'kind="teams.message"' in _get(metrics_port, "/metrics")[1]
         finally:
             log = _stop(process)
     assert "UNSIGNED" in log

@@ -80,7 +80,7 @@ def test_a_huge_body_gets_413(teams: TeamsClient) -> None:
 def requests_counted(teams: TeamsClient) -> dict[tuple[str, str], float]:
     found = re.findall(
         r'coach_requests_total\{kind="([^"]+)",outcome="([^"]+)"\} ([0-9.]+)',
-        teams.request("GET", "/metrics").body,
+        teams.metrics_text(),
     )
     return {(kind, outcome): float(value) for kind, outcome, value in found}
 
