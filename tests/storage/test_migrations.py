@@ -30,7 +30,7 @@ OUR_TABLES = {
     "rate_counters",
 }
 SLACK_TABLES = {"slack_bots", "slack_installations", "slack_oauth_states"}
-HEAD = "0002"
+HEAD = "0003"
 
 
 def expected_metadata() -> MetaData:

@@ -46,7 +46,7 @@ def coach(*args: str, cwd: Path, **values: str) -> subprocess.CompletedProcess[s
 def test_db_upgrade_creates_the_embedded_database(tmp_path: Path) -> None:
     done = coach("db", "upgrade", cwd=tmp_path, COACH_DATA_DIR=str(tmp_path / "state"))
     assert done.returncode == 0, done.stderr
-    assert "database (sqlite) is at revision 0002" in done.stdout
+    assert "database (sqlite) is at revision 0003" in done.stdout
     assert (tmp_path / "state" / "coach.db").is_file()
 
 
@@ -54,7 +54,7 @@ def test_db_upgrade_creates_the_embedded_database(tmp_path: Path) -> None:
 def test_db_upgrade_on_postgresql(tmp_path: Path, postgres_schema: PostgresSchema) -> None:
     done = coach("db", "upgrade", cwd=tmp_path, DATABASE_URL=postgres_schema.url)
     assert done.returncode == 0, done.stderr
-    assert "database (postgresql) is at revision 0002" in done.stdout
+    assert "database (postgresql) is at revision 0003" in done.stdout
 
 
 def test_db_prune_deletes_what_is_older(tmp_path: Path) -> None:
