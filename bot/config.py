@@ -144,6 +144,44 @@ class Settings(BaseSettings):
         description="Threads running slow listener work (LLM calls) after the ack.",
     )
 
+    # -- Microsoft Teams (the Bot Framework's names; needs the .[teams] extra) ----------------
+    teams_app_id: str | None = Field(
+        None,
+        alias="MICROSOFT_APP_ID",
+        min_length=1,
+        description="the bot's Microsoft app (client) id; it starts Teams in `coach serve`.",
+    )
+    teams_app_password: SecretStr | None = Field(None, alias="MICROSOFT_APP_PASSWORD")
+    teams_app_certificate: Path | None = Field(
+        None,
+        alias="MICROSOFT_APP_CERTIFICATE",
+        description="a PFX (PKCS#12) file with the certificate and its key, instead of a password.",
+    )
+    teams_app_tenant_id: str | None = Field(
+        None,
+        alias="MICROSOFT_APP_TENANT_ID",
+        min_length=1,
+        description="the tenant of a single-tenant bot registration (Azure Bot).",
+    )
+    teams_allowed_tenants: str = Field(
+        "",
+        alias="COACH_TEAMS_ALLOWED_TENANTS",
+        description="tenant ids separated by commas; requests from other tenants are refused. "
+        "Empty: any tenant.",
+    )
+    teams_anonymous: bool = Field(
+        False,
+        alias="COACH_TEAMS_ANONYMOUS",
+        description="true ONLY for local development: accept unsigned requests on /api/messages.",
+    )
+    teams_port: int = Field(
+        3978,
+        alias="COACH_TEAMS_PORT",
+        ge=1,
+        le=65535,
+        description="the port of the Teams endpoint (POST /api/messages), 1 to 65535.",
+    )
+
     # -- storage and the weekly digest ----------------------------------------------------------
     database_url: str | None = Field(
         None,
@@ -227,6 +265,17 @@ class Settings(BaseSettings):
     def digest_access(self) -> DigestManagers:
         """Who may subscribe and unsubscribe channels to the weekly digest."""
         return DigestManagers.parse(self.digest_managers)
+
+    @property
+    def teams_configured(self) -> bool:
+        """`coach serve` starts the Teams endpoint: an app id, or the anonymous dev mode."""
+        return bool(self.teams_app_id) or self.teams_anonymous
+
+    @property
+    def teams_tenants(self) -> frozenset[str]:
+        """The tenant allow-list; empty means every tenant."""
+        items = self.teams_allowed_tenants.replace(";", ",").split(",")
+        return frozenset(item.strip().lower() for item in items if item.strip())
 
     @property
     def oauth_configured(self) -> bool:

@@ -12,7 +12,7 @@ from collections import Counter
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 from rich.console import Console
@@ -28,6 +28,9 @@ from bot.models import Answer, Language, Review
 from bot.services.answer import AnswerService
 from bot.services.factory import Services, build_server_services, build_services
 from bot.services.review import ReviewService
+
+if TYPE_CHECKING:
+    from bot.teams.runner import TeamsServer
 
 app = typer.Typer(
     name="coach",
@@ -214,12 +217,33 @@ def serve(
         str, typer.Option(help="Interface to listen on (the port is PORT).")
     ] = "0.0.0.0",  # noqa: S104 - a server in a container must listen beyond loopback
 ) -> None:
-    """Run the Slack app in HTTP mode: POST /slack/events, GET /healthz and /metrics on PORT."""
+    """Run the Slack app in HTTP mode: POST /slack/events, GET /healthz and /metrics on PORT;
+    with MICROSOFT_APP_ID also Teams: POST /api/messages on COACH_TEAMS_PORT."""
+    settings = _settings()
+    services = build_server_services(settings)
+    teams = _teams_server(settings, services, host) if settings.teams_configured else None
+    if teams is not None and settings.slack_signing_secret is None:
+        teams.serve_until_stopped()  # Teams alone
+        return
     # Imported here so that `coach check` never pays for loading Bolt.
     from bot.slack.server import serve as serve_http
 
-    settings = _settings()
-    serve_http(settings, build_server_services(settings), host)
+    try:
+        serve_http(settings, services, host)
+    finally:
+        if teams is not None:
+            teams.stop()
+
+
+def _teams_server(settings: Settings, services: Services, host: str) -> TeamsServer:
+    try:
+        from bot.teams.runner import build_server
+    except ImportError as exc:
+        raise CoachError(
+            "MICROSOFT_APP_ID is set, but the Teams extra is not installed: "
+            "pip install 'social-media-coach[teams]'"
+        ) from exc
+    return build_server(settings, services, host).start()
 
 
 @app.command()

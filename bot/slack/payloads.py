@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from bot.errors import CoachError
+from bot.services.intent import Intent, split_intent
 
 Subcommand = Literal["ask", "check", "traps", "help", "digest"]
-Intent = Literal["ask", "check"]
 
 _SUBCOMMANDS: dict[str, Subcommand] = {
     "ask": "ask",
@@ -36,17 +36,6 @@ _SUBCOMMANDS: dict[str, Subcommand] = {
 # the help; anything longer, or with a question mark, is a question.
 _LONE_WORD = re.compile(r"^[^\W\d_]{1,20}$")
 _MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
-# "check this", "prüf das", "controlla questo" and close variants, at the start of a mention.
-_CHECK = re.compile(
-    r"^\s*(?:(?:please|bitte|per\s+favore|pls)\s+)?"
-    r"(?:check|review|prüf(?:e|en)?|überprüf(?:e|en)?|checke?|controll(?:a|are|ami)|verifica)"
-    # Longer objects first: "this post" must not stop at "this".
-    r"(?:\s+(?:(?:this|that|the)\s+(?:post|draft|message)|diese[nm]?\s+(?:post|beitrag|entwurf)|"
-    r"den\s+(?:post|beitrag|entwurf)|quest[oa]\s+(?:post|bozza|messaggio)|il\s+post|"
-    r"this|that|it|das|dies|mal|questo|questa))?"
-    r"(?:\s+(?:please|bitte|per\s+favore))?(?:\s*[:,.!\-–—]+|\s+|$)",
-    re.IGNORECASE,
-)
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{1,20}$")
 
 
@@ -176,13 +165,6 @@ def strip_mentions(text: str, bot_user_id: str | None) -> str:
     if not bot_user_id:
         return text.strip()
     return _MENTION.sub(lambda m: "" if m.group(1) == bot_user_id else m.group(0), text).strip()
-
-
-def split_intent(text: str) -> tuple[Intent, str]:
-    match = _CHECK.match(text)
-    if match:
-        return "check", text[match.end() :].strip()
-    return "ask", text.strip()
 
 
 def parse_mention(body: Mapping[str, Any], bot_user_id: str | None) -> Mention:

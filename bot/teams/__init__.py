@@ -1,0 +1,1 @@
+"""The Microsoft Teams front end: the only package that imports the Microsoft 365 Agents SDK."""
