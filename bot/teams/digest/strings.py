@@ -32,7 +32,11 @@ STRINGS: dict[str, dict[Language, str]] = {
         "de": "nur dieser Kanal",
         "it": "solo questo canale",
     },
-    "drafts_checked": {"en": "Drafts checked", "de": "Geprüfte Entwürfe", "it": "Bozze controllate"},
+    "drafts_checked": {
+        "en": "Drafts checked",
+        "de": "Geprüfte Entwürfe",
+        "it": "Bozze controllate",
+    },
     "with_traps": {
         "en": "With at least one trap",
         "de": "Mit mindestens einer Falle",
