@@ -16,6 +16,7 @@ COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY knowledge ./knowledge
 COPY prompts ./prompts
+COPY teams ./teams
 # A virtualenv is a self-contained folder: the runtime stage copies it whole, and nothing of
 # the build (pip's cache, the build backend, the sources) comes along.
 RUN python -m venv /opt/coach \

@@ -22,6 +22,7 @@ from bot.cli.db import digest_publishers
 from bot.cli.db import register as register_storage_commands
 from bot.cli.input import EXIT_OK, EXIT_TRAP, EXIT_USAGE, UsageProblem, batch, read_text
 from bot.cli.render import render_answer, render_eval, render_review, render_traps
+from bot.cli.teams import register as register_teams_commands
 from bot.config import Settings, load_settings
 from bot.core.engine import OfflineEngine
 from bot.errors import CoachError
@@ -284,6 +285,7 @@ def socket() -> None:
 
 
 register_storage_commands(app, _settings)  # coach db …, coach digest run
+register_teams_commands(app, _settings)  # coach teams package
 
 
 def _eval_file(name: str) -> Path:

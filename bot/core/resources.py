@@ -8,7 +8,7 @@ _PACKAGE = Path(__file__).resolve().parents[1]  # bot/
 
 
 def data_dir(name: str) -> Path:
-    """`knowledge` or `prompts`: the installed copy if present, else the source tree's."""
+    """`knowledge`, `prompts` or `teams`: the installed copy if present, else the source tree's."""
     installed = _PACKAGE / "_data" / name
     return installed if installed.is_dir() else _PACKAGE.parent / name
 

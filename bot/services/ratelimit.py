@@ -21,28 +21,10 @@ from limits import RateLimitItem, RateLimitItemPerHour
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 
+from bot.i18n import text
 from bot.models import Language
 
 Scope = Literal["user", "workspace"]
-
-NOTES: dict[Scope, dict[Language, str]] = {
-    "user": {
-        "en": "You have asked the AI coach a lot this hour, so this reply comes from the offline "
-        "coach. The AI is back for you in about {minutes} min.",
-        "de": "Sie haben den KI-Coach in dieser Stunde schon oft gefragt, daher kommt diese "
-        "Antwort vom Offline-Coach. Die KI ist in etwa {minutes} Min. wieder für Sie da.",
-        "it": "Avete già consultato molto il coach IA in quest'ora, quindi questa risposta viene "
-        "dal coach offline. L'IA torna disponibile per voi tra circa {minutes} min.",
-    },
-    "workspace": {
-        "en": "Your workspace has asked the AI coach a lot this hour, so this reply comes from "
-        "the offline coach. The AI is back in about {minutes} min.",
-        "de": "Ihr Workspace hat den KI-Coach in dieser Stunde schon oft gefragt, daher kommt "
-        "diese Antwort vom Offline-Coach. Die KI ist in etwa {minutes} Min. wieder da.",
-        "it": "Il vostro workspace ha consultato molto il coach IA in quest'ora, quindi questa "
-        "risposta viene dal coach offline. L'IA torna disponibile tra circa {minutes} min.",
-    },
-}
 
 
 @dataclass(frozen=True)
@@ -63,7 +45,7 @@ class Decision:
         if self.scope is None:
             raise ValueError("an allowed request has no note")
         minutes = max(1, math.ceil(self.retry_after / 60))
-        return NOTES[self.scope][language].format(minutes=minutes)
+        return text(f"note_busy_{self.scope}", language, minutes=minutes)
 
 
 class Limiter(Protocol):

@@ -20,6 +20,7 @@ from bot.services.factory import Services
 from bot.services.feedback import FeedbackService
 from bot.services.resilience import FallbackDedupStore, durable_feedback, durable_usage
 from bot.services.subscriptions import SubscriptionService
+from bot.slack.i18n import load_catalogues
 from bot.slack.listeners import actions, assistant, commands, events, shortcuts, views
 from bot.slack.locales import LocaleCache
 from bot.slack.oauth import installation_store, oauth_settings
@@ -76,6 +77,7 @@ def build_deps(
     SQLite in COACH_DATA_DIR): feedback, de-duplication, usage, the results kept for Share and
     the LLM limits live there, shared by every process that uses it.
     """
+    load_catalogues()
     database = database or _open_database(settings)
     executor = ReplyPool(settings.workers, gate, name="coach-slack")
     return Deps(

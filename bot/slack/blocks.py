@@ -29,8 +29,9 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.core.knowledge import KnowledgeBase
+from bot.i18n import plural, text
 from bot.models import Answer, Finding, Language, Review
-from bot.slack.i18n import text
+from bot.slack.i18n import slack_text
 from bot.slack.mrkdwn import escape, quote, shorten, split
 
 MAX_MESSAGE_BLOCKS = 50
@@ -90,18 +91,14 @@ def _actions(
     language: Language, reference: dict[str, Any], *, share: bool, false_alarm: bool
 ) -> ActionsBlock:
     value = json.dumps(reference, separators=(",", ":"))
-    buttons = []
-    if share:
-        buttons.append(
-            ButtonElement(
-                text=text("share", language), action_id=SHARE, value=value, style="primary"
-            )
-        )
     ratings = ["helpful", "not_helpful"] + (["false_alarm"] if false_alarm else [])
-    for rating in ratings:
-        buttons.append(
-            ButtonElement(text=text(rating, language), action_id=FEEDBACK[rating], value=value)
-        )
+    buttons = [
+        ButtonElement(text=text(rating, language), action_id=FEEDBACK[rating], value=value)
+        for rating in ratings
+    ]
+    if share:
+        label = slack_text("share", language)
+        buttons.insert(0, ButtonElement(text=label, action_id=SHARE, value=value, style="primary"))
     return ActionsBlock(block_id="coach_actions", elements=buttons)
 
 
@@ -134,14 +131,6 @@ def _finding(finding: Finding, knowledge: KnowledgeBase, language: Language) -> 
     return [_section(f"{head}\n{evidence}\n{tail}"), _context(cite)]
 
 
-def found(count: int, language: Language) -> str:
-    return (
-        text("review_found_one", language)
-        if count == 1
-        else text("review_found", language, count=count)
-    )
-
-
 def review_message(
     review: Review, knowledge: KnowledgeBase, ref: str, *, share: bool = True
 ) -> Message:
@@ -151,12 +140,12 @@ def review_message(
         summary = text("review_clean", language)
         body: list[Block] = [_section(f":white_check_mark: {summary}")]
     else:
-        summary = found(len(review.findings), language)
+        found = plural("review_found", len(review.findings), language)
         titles = ", ".join(
             f"#{f.number} {knowledge[f.number].entry(language).title}" for f in review.findings
         )
-        summary = f"{summary}: {titles}"
-        body = [_header(f"⚠️ {found(len(review.findings), language)}")]
+        summary = f"{found}: {titles}"
+        body = [_header(f"⚠️ {found}")]
         for finding in review.findings:
             body += _finding(finding, knowledge, language)
     body += [_context(escape(note)) for note in review.notes]
@@ -220,7 +209,7 @@ def notice(message: str) -> Message:
 
 
 def help_message(language: Language, unknown: str | None = None) -> Message:
-    lines = [text("help", language)]
+    lines = [slack_text("help", language)]
     if unknown:
         lines.insert(0, text("unknown_command", language, name=escape(shorten(unknown, 40))))
     return notice("\n\n".join(lines))
@@ -238,7 +227,7 @@ def traps_message(knowledge: KnowledgeBase, language: Language) -> Message:
 def shared(message: Message, user: str, language: Language) -> Message:
     """The message as posted to the channel: who shared it on top, no share button."""
     blocks = [b for b in message.blocks if b.get("block_id") != "coach_actions"]
-    byline = _context(text("shared_by", language, user=user)).to_dict()
+    byline = _context(slack_text("shared_by", language, user=user)).to_dict()
     return Message(message.text, [byline, *blocks][:MAX_MESSAGE_BLOCKS])
 
 
@@ -247,20 +236,20 @@ def check_modal(language: Language, metadata: dict[str, str]) -> dict[str, Any]:
         action_id=DRAFT_ACTION,
         multiline=True,
         max_length=MODAL_DRAFT_CHARS,
-        placeholder=shorten(text("modal_hint", language), 150),
+        placeholder=shorten(text("form_hint", language), 150),
     )
     view = View(
         type="modal",
         callback_id=CHECK_MODAL,
-        title=text("modal_title", language),
-        submit=text("modal_submit", language),
-        close=text("modal_close", language),
+        title=text("form_title", language),
+        submit=text("form_submit", language),
+        close=text("form_cancel", language),
         private_metadata=json.dumps(metadata),
         blocks=[
             InputBlock(
                 block_id=DRAFT_BLOCK,
-                label=text("modal_label", language),
-                hint=text("modal_hint", language),
+                label=text("form_label", language),
+                hint=text("form_hint", language),
                 element=draft,
             )
         ],
@@ -277,7 +266,7 @@ def home_view(
     """`subscriptions`: the workspace's digest subscriptions as mrkdwn lines; `managers`: who
     may change them, when not everyone may."""
     blocks: list[Block] = [
-        _section(text("home_intro", language)),
+        _section(text("intro", language)),
         _header(text("traps_header", language)),
     ]
     for item in knowledge:
@@ -285,14 +274,16 @@ def home_view(
         blocks.append(_section(f"*#{item.number} {escape(entry.title)}*\n{escape(entry.summary)}"))
     blocks += [
         DividerBlock(),
-        _header(text("home_how", language)),
-        _section(text("help", language)),
+        _header(text("how_to_use", language)),
+        _section(slack_text("help", language)),
         DividerBlock(),
-        _header(text("home_digest", language)),
+        _header(text("digest_subscriptions", language)),
         SectionBlock(
             block_id=DIGEST_BLOCK,
             text=MarkdownTextObject(
-                text=shorten(subscriptions or text("digest_list_none", language), SECTION_CHARS)
+                text=shorten(
+                    subscriptions or slack_text("digest_list_none", language), SECTION_CHARS
+                )
             ),
         ),
     ]

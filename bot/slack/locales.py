@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from bot.i18n import language_of_locale
 from bot.models import Language
-from bot.slack.i18n import language_of_locale
 
 log = logging.getLogger(__name__)
 

@@ -16,8 +16,8 @@ from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
 
+from bot.i18n import text
 from bot.models import Language
-from bot.slack.i18n import text
 from bot.slack.observe import request_kind
 
 log = logging.getLogger(__name__)

@@ -16,6 +16,7 @@ from slack_sdk.oauth.installation_store import InstallationStore
 from bot.config import Settings
 from bot.core.knowledge import KnowledgeBase
 from bot.errors import CoachError, EmptyInput, InputTooLong
+from bot.i18n import text
 from bot.models import Language, Review
 from bot.observability.context import carried
 from bot.services.dedup import DedupStore
@@ -26,7 +27,7 @@ from bot.services.ratelimit import Caller
 from bot.services.subscriptions import SubscriptionService
 from bot.services.usage import Origin, UsageService
 from bot.slack.blocks import Message, answer_message, notice, review_message
-from bot.slack.i18n import text
+from bot.slack.i18n import slack_text
 from bot.slack.locales import LocaleCache
 from bot.slack.payloads import Mention, Who
 from bot.slack.priority import ReplyPool
@@ -77,7 +78,7 @@ def caller(who: Who) -> Caller:
 
 def failure(exc: CoachError, language: Language, kind: Kind) -> Message:
     if isinstance(exc, EmptyInput):
-        return notice(text("empty_check" if kind == "check" else "empty_question", language))
+        return notice(slack_text("empty_check" if kind == "check" else "empty_question", language))
     if isinstance(exc, InputTooLong):
         return notice(text("too_long", language, length=f"{exc.length:,}", limit=f"{exc.limit:,}"))
     log.warning("the coach could not %s: %s", kind, exc)
@@ -101,7 +102,7 @@ def check(
         return failure(exc, fallback, "check")
     deps.usage.checked(Origin(who.team, channel, who.user), review, draft)
     if note:
-        review = _with_note(review, text(note, review.language))
+        review = _with_note(review, slack_text(note, review.language))
     reference = new_reference()
     message = review_message(review, deps.knowledge, reference, share=share)
     if share:  # only a Share button ever looks it up
@@ -145,7 +146,7 @@ def reply_to_mention(deps: Deps, client: WebClient, mention: Mention) -> Message
                 deps, client, mention.who, mention.text, share=False, channel=mention.channel
             )
         return notice(
-            text("nothing_to_check_here", deps.locales.language(client, mention.who.user))
+            slack_text("nothing_to_check_here", deps.locales.language(client, mention.who.user))
         )
     return _check_thread(deps, client, mention)
 
@@ -167,7 +168,7 @@ def _check_thread(deps: Deps, client: WebClient, mention: Mention) -> Message:
             share=False,
             channel=mention.channel,
         )
-    return notice(text("thread_unread_empty", language))
+    return notice(slack_text("thread_unread_empty", language))
 
 
 def read_parent(client: WebClient, channel: str, thread_ts: str) -> str | None:

@@ -9,12 +9,13 @@ from typing import Any
 import pytest
 
 from bot.core.engine import OfflineEngine
+from bot.i18n import text as phrase
 from bot.llm.engine import LLMEngine
 from bot.llm.openai_compat import OpenAICompatibleClient
 from bot.models import Answer
 from bot.observability.metrics import Metrics
 from bot.services.factory import Services, build_services
-from bot.services.ratelimit import NOTES, Caller, RateLimiter
+from bot.services.ratelimit import Caller, RateLimiter
 from bot.storage.db import Database
 from tests.fakes.openai_server import FakeOpenAI, chat
 from tests.fakes.slack_api import FakeSlack
@@ -60,7 +61,8 @@ def test_the_note_is_localized_and_says_when(language: Any, scope: Any) -> None:
     decision = limiter.acquire(ALICE if scope == "user" else BOB)
     assert decision.scope == scope
     text = decision.note(language)
-    assert text == NOTES[scope][language].format(minutes=60)
+    assert text == phrase(f"note_busy_{scope}", language, minutes=60)
+    assert "60" in text
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.slack.i18n import STRINGS, language_of_locale, placeholders, text
+from bot.i18n import language_of_locale
 from bot.slack.mrkdwn import escape, quote, shorten, split
 from bot.slack.payloads import PayloadError, parse_command, parse_mention, split_intent
 
@@ -73,18 +73,6 @@ def test_mention_strips_only_the_coach() -> None:
     assert (mention.intent, mention.text) == ("check", "<@U3> wrote it")
     assert mention.dedup_keys == ("msg:C1:1.2", "event:Ev1")
     assert mention.reply_thread == "1.2" and not mention.in_thread
-
-
-def test_every_string_exists_in_every_language_with_the_same_placeholders() -> None:
-    for key, variants in STRINGS.items():
-        assert set(variants) == {"en", "de", "it"}, key
-        assert all(v.strip() for v in variants.values()), key
-        assert len({frozenset(placeholders(v)) for v in variants.values()}) == 1, key
-
-
-def test_a_missing_placeholder_is_an_error() -> None:
-    with pytest.raises(KeyError):
-        text("too_long", "en", length="5")
 
 
 @pytest.mark.parametrize(

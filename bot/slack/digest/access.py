@@ -15,7 +15,7 @@ from slack_sdk import WebClient
 from bot.models import Language
 from bot.slack.blocks import Message, notice
 from bot.slack.digest.blocks import managers_text
-from bot.slack.i18n import text
+from bot.slack.i18n import slack_text
 from bot.slack.payloads import Who
 from bot.slack.work import Deps
 
@@ -35,13 +35,13 @@ def refusal(deps: Deps, client: WebClient, who: Who, language: Language) -> Mess
     profile = deps.locales.fresh(client, who.user, who.team)
     if profile is not None and profile.admin:
         return None
-    lines = [text("digest_refused", language, managers=who_may)]
+    lines = [slack_text("digest_refused", language, managers=who_may)]
     if profile is None:
         log.warning(
             "refused %s a digest change: users.info failed, so the admin role is unknown",
             who.user,
         )
-        lines.append(text("digest_role_unknown", language))
+        lines.append(slack_text("digest_role_unknown", language))
     else:
         log.info("refused %s a digest change (COACH_DIGEST_MANAGERS=%s)", who.user, managers.mode)
     return notice("\n".join(lines))

@@ -15,6 +15,7 @@ from typing import Any
 from slack_sdk.models.blocks import Block, DividerBlock
 
 from bot.config import DigestManagers
+from bot.i18n import text
 from bot.models import Digest, Language, TrapTrend
 from bot.services.chart import ChartLabels
 from bot.slack.blocks import (
@@ -26,8 +27,7 @@ from bot.slack.blocks import (
     _header,
     _section,
 )
-from bot.slack.digest.i18n import LANGUAGE_NAMES
-from bot.slack.i18n import text
+from bot.slack.i18n import slack_text
 from bot.slack.mrkdwn import escape, shorten
 from bot.storage.subscriptions import SubscriptionRecord
 
@@ -40,7 +40,7 @@ def digest_message(digest: Digest, *, chart: bool = False, preview: bool = False
     language = digest.language
     blocks: list[Block] = [_header(text("digest_header", language)), _context(_period(digest))]
     if preview:
-        blocks.append(_context(text("digest_preview_note", language)))
+        blocks.append(_context(slack_text("digest_preview_note", language)))
     if digest.summary:
         blocks += [
             _section(shorten(escape(digest.summary), SECTION_CHARS)),
@@ -51,9 +51,9 @@ def digest_message(digest: Digest, *, chart: bool = False, preview: bool = False
     else:
         blocks += _figures(digest)
     blocks += [DividerBlock(), _section(_featured(digest))]
-    tail: list[Block] = [_context(text("digest_cta", language))]
+    tail: list[Block] = [_context(slack_text("digest_cta", language))]
     if chart and digest.has_chart:
-        tail.append(_context(f":bar_chart: {text('digest_chart_in_thread', language)}"))
+        tail.append(_context(f":bar_chart: {slack_text('digest_chart_in_thread', language)}"))
     fallback = text(
         "digest_fallback", language, count=digest.drafts_checked, traps=digest.traps_flagged
     )
@@ -80,13 +80,12 @@ def chart_alt_text(digest: Digest) -> str:
 
 
 def _period(digest: Digest) -> str:
-    scope = "digest_scope_channel" if digest.channel else "digest_scope_workspace"
     return text(
         "digest_period",
         digest.language,
         start=_date(digest.start),
         end=_date(digest.end),
-        scope=text(scope, digest.language),
+        scope=_scope(bool(digest.channel), digest.language),
     )
 
 
@@ -99,21 +98,20 @@ def _figures(digest: Digest) -> list[Block]:
     drafts = text(
         "digest_drafts",
         language,
-        count=digest.drafts_checked,
+        count=f"*{digest.drafts_checked}*",
         last=digest.drafts_last_week,
-        flagged=digest.drafts_with_traps,
+        flagged=f"*{digest.drafts_with_traps}*",
     )
     lines = [_trend(t) for t in digest.traps if t.this_week or t.last_week]
     traps = "\n".join(lines) if lines else text("digest_no_traps", language)
+    heading = f"*{text('digest_traps_title', language)}* {text('digest_traps_change', language)}"
     blocks: list[Block] = [
         _section(drafts),
-        _section(f"{text('digest_traps_title', language)}\n{traps}"),
+        _section(f"{heading}\n{traps}"),
     ]
-    questions = text(
-        "digest_questions_title",
-        language,
-        count=digest.questions,
-        last=digest.questions_last_week,
+    questions = (
+        f"*{text('digest_questions', language, count=digest.questions)}* "
+        f"{text('digest_versus_last', language, last=digest.questions_last_week)}"
     )
     topics = [
         f"• #{t.number} {escape(t.title or '')}: *{t.count}*"
@@ -123,17 +121,14 @@ def _figures(digest: Digest) -> list[Block]:
     ]
     blocks.append(_section("\n".join([questions, *topics])))
     feedback = digest.feedback
-    blocks.append(
-        _context(
-            text(
-                "digest_feedback",
-                language,
-                helpful=feedback.helpful,
-                not_helpful=feedback.not_helpful,
-                false_alarm=feedback.false_alarm,
-            )
-        )
+    counts = text(
+        "digest_feedback",
+        language,
+        helpful=feedback.helpful,
+        not_helpful=feedback.not_helpful,
+        false_alarm=feedback.false_alarm,
     )
+    blocks.append(_context(f"*{text('digest_feedback_label', language)}:* {counts}"))
     return blocks
 
 
@@ -145,12 +140,12 @@ def _trend(trap: TrapTrend) -> str:
 
 def _featured(digest: Digest) -> str:
     featured, language = digest.featured, digest.language
-    head = text(
-        f"digest_featured_{featured.reason}",
-        language,
-        number=featured.number,
-        title=escape(featured.title),
-    )
+    values = {"number": featured.number, "title": escape(featured.title)}
+    if featured.reason == "quiet":
+        head = f"*{text('digest_tip_title', language, **values)}*"
+    else:
+        title = text("digest_featured_title", language, **values)
+        head = f"*{title}* — {text(f'digest_featured_{featured.reason}', language)}"
     why = f"*{text('digest_why', language)}:* {escape(featured.why)}"
     instead = f"*{text('digest_instead', language)}:* {escape(featured.instead)}"
     return shorten(f"{head}\n{why}\n{instead}", SECTION_CHARS)
@@ -169,21 +164,27 @@ def schedule_text(record: SubscriptionRecord, language: Language) -> str:
 
 
 def scope_text(record: SubscriptionRecord, language: Language) -> str:
-    key = "digest_scope_channel" if record.scope == "channel" else "digest_scope_workspace"
-    return text(key, language)
+    return _scope(record.scope == "channel", language)
+
+
+def _scope(channel_only: bool, language: Language) -> str:
+    # "This channel" is every platform's; "the whole workspace" is Slack's word for it.
+    if channel_only:
+        return text("digest_scope_channel", language)
+    return slack_text("digest_scope_workspace", language)
 
 
 def subscription_lines(records: Sequence[SubscriptionRecord], language: Language) -> str:
     if not records:
-        return text("digest_list_none", language)
+        return slack_text("digest_list_none", language)
     return "\n".join(
-        text(
+        slack_text(
             "digest_list_line",
             language,
             channel=r.channel,
             schedule=schedule_text(r, language),
             scope=scope_text(r, language),
-            language_name=LANGUAGE_NAMES[r.language],
+            language_name=text("language_name", r.language),
         )
         for r in records
     )
@@ -198,23 +199,23 @@ def managers_text(managers: DigestManagers, language: Language) -> str | None:
     if managers.mode == "everyone":
         return None
     if managers.mode == "admins":
-        return text("digest_managers_admins", language)
+        return slack_text("digest_managers_admins", language)
     named = sorted(managers.users)
     # <@U…> shows each person's name; it notifies nobody in an ephemeral reply or a view.
     people = ", ".join(f"<@{user}>" for user in named[:MANAGERS_SHOWN])
     if len(named) > MANAGERS_SHOWN:
         people += f" (+{len(named) - MANAGERS_SHOWN})"
-    return text("digest_managers_listed", language, people=people)
+    return slack_text("digest_managers_listed", language, people=people)
 
 
 def subscribed_notice(record: SubscriptionRecord, created: bool, language: Language) -> str:
     key = "digest_subscribed" if created else "digest_updated"
     # In the digest's language: the confirmation also says which language that is.
-    confirmation = text(
+    confirmation = slack_text(
         key,
         record.language,
         channel=record.channel,
         schedule=schedule_text(record, record.language),
         scope=scope_text(record, record.language),
     )
-    return f"{confirmation}\n{text('digest_invite', language)}"
+    return f"{confirmation}\n{slack_text('digest_invite', language)}"

@@ -12,6 +12,7 @@ import logging
 
 from slack_sdk import WebClient
 
+from bot.i18n import text
 from bot.models import Language
 from bot.services.digest import DigestUnavailable
 from bot.services.subscriptions import (
@@ -32,7 +33,7 @@ from bot.slack.digest.blocks import (
     subscribed_notice,
     subscription_lines,
 )
-from bot.slack.i18n import text
+from bot.slack.i18n import slack_text
 from bot.slack.mrkdwn import escape, shorten
 from bot.slack.payloads import Command
 from bot.slack.work import Deps
@@ -58,14 +59,17 @@ def digest_reply(deps: Deps, client: WebClient, command: Command) -> Message:
             return _preview(deps, command, args, language)
         case "list":
             records = deps.subscriptions.of_workspace(command.who.team)
-            lines = [f"*{text('home_digest', language)}*", subscription_lines(records, language)]
+            lines = [
+                f"*{text('digest_subscriptions', language)}*",
+                subscription_lines(records, language),
+            ]
             who_may = managers_text(deps.settings.digest_access, language)
             return notice("\n".join([*lines, f"_{who_may}_"] if who_may else lines))
-    return notice(text("digest_usage", language))
+    return notice(slack_text("digest_usage", language))
 
 
 def usage(language: Language, problem: DigestUsageError | None = None) -> Message:
-    lines = [text("digest_usage", language)]
+    lines = [slack_text("digest_usage", language)]
     if problem is not None:
         value = escape(shorten(problem.value, 60))
         key = "digest_bad_timezone" if problem.reason == "timezone" else "digest_bad_argument"
@@ -78,7 +82,7 @@ def _subscribe(
 ) -> Message:
     channel = args.channel or command.channel
     if not _is_channel(channel):
-        return notice(text("digest_needs_channel", language))
+        return notice(slack_text("digest_needs_channel", language))
     schedule = Schedule(
         weekday=DEFAULT_WEEKDAY if args.weekday is None else args.weekday,
         hour=DEFAULT_HOUR if args.hour is None else args.hour,
@@ -102,7 +106,7 @@ def _unsubscribe(deps: Deps, command: Command, args: DigestArgs, language: Langu
     channel = args.channel or command.channel
     removed = deps.subscriptions.unsubscribe(command.who.team, channel)
     return notice(
-        text(
+        slack_text(
             "digest_unsubscribed" if removed else "digest_not_subscribed", language, channel=channel
         )
     )

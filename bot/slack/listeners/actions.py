@@ -9,10 +9,11 @@ from typing import Any
 
 from slack_bolt import Ack, App, Respond
 
+from bot.i18n import text
 from bot.models import LANGUAGES, Language
 from bot.services.feedback import FeedbackError
 from bot.slack.blocks import SHARE, Message, notice, shared
-from bot.slack.i18n import text
+from bot.slack.i18n import slack_text
 from bot.slack.payloads import Click, PayloadError, is_user_id, parse_click
 from bot.slack.work import Deps, replying_on_failure
 
@@ -62,7 +63,7 @@ def _share(deps: Deps, respond: Respond, click: Click) -> None:
     with replying_on_failure(lambda m: _respond(respond, m), language):
         found = deps.results.get(str(ref.get("r", "")))
         if found is None:
-            _respond(respond, notice(text("share_expired", language)))
+            _respond(respond, notice(slack_text("share_expired", language)))
             return
         message = shared(found, click.who.user, language)
         respond(response_type="in_channel", replace_original=False, **message.as_kwargs())

@@ -9,8 +9,8 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from bot.i18n import text
 from bot.slack.blocks import Message, help_message, suggested_prompts
-from bot.slack.i18n import text
 from bot.slack.payloads import Mention
 from bot.slack.streaming import Target, answer_in_dm
 from bot.slack.work import Deps, check, replying_on_failure

@@ -9,8 +9,8 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.i18n import text
 from bot.slack.blocks import Message, notice
-from bot.slack.i18n import text
 from bot.slack.payloads import MessageShortcut, PayloadError, parse_shortcut
 from bot.slack.work import Deps, check, replying_on_failure
 

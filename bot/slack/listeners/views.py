@@ -9,8 +9,8 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 
+from bot.i18n import text
 from bot.slack.blocks import CHECK_MODAL, DRAFT_ACTION, DRAFT_BLOCK, Message
-from bot.slack.i18n import text
 from bot.slack.payloads import ModalSubmission, PayloadError, parse_submission
 from bot.slack.work import Deps, check, replying_on_failure
 
@@ -29,7 +29,7 @@ def register(app: App, deps: Deps) -> None:
         if not submission.draft.strip():
             # Validation errors keep the modal open, with the message under the field.
             language = deps.locales.cached(submission.who.user)
-            ack(response_action="errors", errors={DRAFT_BLOCK: text("modal_empty", language)})
+            ack(response_action="errors", errors={DRAFT_BLOCK: text("form_empty", language)})
             return
         ack()
         deps.later(lambda: _work(deps, client, submission))
