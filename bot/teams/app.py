@@ -26,8 +26,8 @@ from bot.teams.cards import notice_card
 from bot.teams.deps import TeamsDeps
 from bot.teams.handlers import extension, feedback, messages, welcome
 from bot.teams.handlers.common import card_message
+from bot.teams.i18n import teams_text
 from bot.teams.incoming import fallback_language, plain_text
-from bot.teams.strings import text
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +58,9 @@ def digest_unavailable(app: Agent, deps: TeamsDeps) -> None:
 
     async def on_digest(context: TurnContext, state: TurnState) -> None:
         language = fallback_language(context.activity, deps.settings.language)
-        await context.send_activity(card_message(notice_card(text("digest_unavailable", language))))
+        await context.send_activity(
+            card_message(notice_card(teams_text("teams_digest_unavailable", language)))
+        )
 
     app.add_route(is_digest_command, on_digest)
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from bot.core.knowledge import KnowledgeBase
+from bot.i18n import plural, text
 from bot.models import Answer, Finding, Language, Review
-from bot.teams.strings import text
+from bot.teams.i18n import teams_text
 
 Card = dict[str, Any]
 CARD_TYPE = "application/vnd.microsoft.card.adaptive"
@@ -53,9 +54,7 @@ def small(value: str) -> dict[str, Any]:
 
 
 def found(count: int, language: Language) -> str:
-    if count == 1:
-        return text("review_found_one", language)
-    return text("review_found", language, count=count)
+    return plural("review_found", count, language)
 
 
 def feedback_data(kind: str, ref: str, language: Language, topics: tuple[int, ...]) -> Card:
@@ -165,8 +164,8 @@ def thanked(original: Card | None, language: Language) -> Card:
 
 def welcome_card(knowledge: KnowledgeBase, language: Language) -> Card:
     body: list[Card] = [
-        heading(text("welcome_title", language), "Large"),
-        plain(text("welcome_intro", language)),
+        heading(teams_text("welcome_title", language), "Large"),
+        plain(text("intro", language)),
         heading(text("traps_header", language)),
     ]
     for item in knowledge:
@@ -181,7 +180,7 @@ def welcome_card(knowledge: KnowledgeBase, language: Language) -> Card:
                 ],
             }
         )
-    body += [heading(text("welcome_how_header", language)), plain(text("welcome_how", language))]
+    body += [heading(text("how_to_use", language)), plain(teams_text("welcome_how", language))]
     return card(body)
 
 

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any
 
+from bot.i18n import language_of_locale
 from bot.models import Language
 from bot.services.ratelimit import Caller
 from bot.services.usage import Origin
-from bot.teams.strings import language_of_locale
 
 _BLOCKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote"}
 _SKIP = {"script", "style"}

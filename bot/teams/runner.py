@@ -17,6 +17,7 @@ from bot.services.factory import Services
 from bot.storage.db import Database
 from bot.teams.app import TeamsSetupError, build_teams_app
 from bot.teams.deps import build_teams_deps
+from bot.teams.i18n import load_catalogues
 from bot.teams.server import MESSAGES_PATH, TeamsEndpoint
 
 log = logging.getLogger(__name__)
@@ -106,6 +107,7 @@ def build_server(
             "COACH_TEAMS_ANONYMOUS is on: /api/messages accepts UNSIGNED requests. "
             "This is for local development only; never run it like this in production."
         )
+    load_catalogues()
     deps = build_teams_deps(settings, services, database=database)
     teams = build_teams_app(settings, deps, connections=connections)
     return TeamsServer(TeamsEndpoint(teams), host, settings.teams_port if port is None else port)

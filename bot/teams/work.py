@@ -9,12 +9,13 @@ from collections.abc import Callable
 from typing import Literal
 
 from bot.errors import CoachError, EmptyInput, InputTooLong
+from bot.i18n import text
 from bot.models import Language, Review
 from bot.services.intent import split_intent
 from bot.teams.cards import Card, answer_card, notice_card, review_card
 from bot.teams.deps import TeamsDeps
+from bot.teams.i18n import teams_text
 from bot.teams.incoming import Who
-from bot.teams.strings import text
 
 log = logging.getLogger(__name__)
 Kind = Literal["check", "ask"]
@@ -27,7 +28,9 @@ def new_reference() -> str:
 
 def failure(exc: CoachError, language: Language, kind: Kind) -> Card:
     if isinstance(exc, EmptyInput):
-        return notice_card(text("empty_check" if kind == "check" else "empty_question", language))
+        return notice_card(
+            teams_text("empty_check" if kind == "check" else "empty_question", language)
+        )
     if isinstance(exc, InputTooLong):
         length, limit = f"{exc.length:,}", f"{exc.limit:,}"
         return notice_card(text("too_long", language, length=length, limit=limit))
@@ -59,7 +62,7 @@ def check_offline(deps: TeamsDeps, who: Who, draft: str, fallback: Language) -> 
         review = deps.services.engine.review(draft, fallback)
     except CoachError as exc:
         return failure(exc, fallback, "check")
-    note = text("llm_slow", review.language)
+    note = teams_text("llm_slow", review.language)
     return reviewed(deps, who, draft, review.model_copy(update={"notes": (*review.notes, note)}))
 
 

@@ -38,7 +38,7 @@ def test_every_phrase_exists_in_every_language_with_the_same_placeholders(
 ) -> None:
     catalogue = load(directory, domain)
     keys = list(catalogue.keys())
-    assert len(keys) >= 20
+    assert len(keys) >= (5 if domain == "teams" else 20)  # Teams has few of its own
     for key in keys:
         english = catalogue.messages["en"][key]
         for language in LANGUAGES:

@@ -16,12 +16,13 @@ from typing import Any
 from microsoft_agents.activity import ActivityTypes
 from microsoft_agents.hosting.core import AgentApplication, TurnContext, TurnState
 
+from bot.i18n import text
 from bot.models import Language
 from bot.teams.cards import CARD_TYPE, Card, attachment, notice_card
 from bot.teams.deps import TeamsDeps
 from bot.teams.handlers.common import answer_invoke
+from bot.teams.i18n import teams_text
 from bot.teams.incoming import Who, fallback_language, plain_text, who
-from bot.teams.strings import text
 from bot.teams.work import check, check_offline, guarded
 
 log = logging.getLogger(__name__)
@@ -65,7 +66,7 @@ async def checked(deps: TeamsDeps, sender: Who, draft: str, language: Language) 
 
 
 def dialog(card: Card, language: Language) -> dict[str, Any]:
-    title = text("check_title", language)
+    title = teams_text("check_title", language)
     return {
         "task": {
             "type": "continue",
@@ -83,7 +84,7 @@ def search_result(card: Card, language: Language) -> dict[str, Any]:
     summary = next((b.get("text") for b in card["body"] if b.get("type") == "TextBlock"), "")
     preview = {
         "contentType": "application/vnd.microsoft.card.thumbnail",
-        "content": {"title": text("check_title", language), "text": summary or ""},
+        "content": {"title": teams_text("check_title", language), "text": summary or ""},
     }
     return {
         "composeExtension": {

@@ -16,8 +16,8 @@ from bot.services.feedback import FeedbackError
 from bot.teams.cards import CARD_TYPE, FEEDBACK_VERB, Card, thanked
 from bot.teams.deps import TeamsDeps
 from bot.teams.handlers.common import answer_invoke, card_message
+from bot.teams.i18n import teams_text
 from bot.teams.incoming import who
-from bot.teams.strings import text
 
 log = logging.getLogger(__name__)
 _SUBJECTS = {"review": "review", "answer": "answer"}
@@ -72,7 +72,7 @@ def register(app: AgentApplication[TurnState], deps: TeamsDeps) -> None:
             body = {
                 "statusCode": 400,
                 "type": "application/vnd.microsoft.error",
-                "value": {"code": "BadRequest", "message": text("unknown_action", language)},
+                "value": {"code": "BadRequest", "message": teams_text("unknown_action", language)},
             }
             await answer_invoke(context, body)
             return
@@ -83,7 +83,7 @@ def register(app: AgentApplication[TurnState], deps: TeamsDeps) -> None:
             body = {
                 "statusCode": 400,
                 "type": "application/vnd.microsoft.error",
-                "value": {"code": "BadRequest", "message": text("unknown_action", language)},
+                "value": {"code": "BadRequest", "message": teams_text("unknown_action", language)},
             }
             await answer_invoke(context, body)
             return
