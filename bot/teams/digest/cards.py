@@ -1,8 +1,9 @@
 """Adaptive Cards (1.5) for the weekly digest in Teams: pure functions of the Digest model.
 
-The same figures as Slack's digest (bot/slack/digest/blocks.py): drafts checked against last
-week, drafts with traps, each trap's count and change, questions by topic, feedback, the
-misconception of the week, and the LLM's summary when there is one, marked as such.
+The same figures as Slack's digest (bot/slack/digest/blocks.py), in the same words (the shared
+catalogue, bot.i18n): drafts checked against last week, drafts with traps, each trap's count
+and change, questions by topic, feedback, the misconception of the week, and the LLM's
+summary when there is one, marked as such.
 
 The chart travels inside the card as a data URI (Image.url "supports data URI in version
 1.2+", says the schema). Teams renders base64 images in cards, and its message size limit
@@ -21,7 +22,8 @@ import re
 from datetime import datetime
 from typing import Any
 
-from bot.models import Digest, Language, TrapTrend
+from bot.i18n import text as shared
+from bot.models import Digest, Language, TopicCount, TrapTrend
 from bot.services.chart import ChartLabels
 from bot.teams.digest.strings import text
 
@@ -39,7 +41,7 @@ def digest_card(digest: Digest, chart_png: bytes | None = None, *, preview: bool
     """The digest as one card; `chart_png` (from bot.services.chart) goes in as an image."""
     language = digest.language
     body: list[dict[str, Any]] = [
-        _text(text("header", language), size="Large", weight="Bolder"),
+        _text(shared("digest_header", language), size="Large", weight="Bolder"),
         _text(_period(digest), isSubtle=True, spacing="None"),
     ]
     if preview:
@@ -47,9 +49,14 @@ def digest_card(digest: Digest, chart_png: bytes | None = None, *, preview: bool
     if digest.summary:
         body += [
             _text(plain(digest.summary)[:SUMMARY_CHARS]),
-            _text(text("summary_note", language), isSubtle=True, size="Small", spacing="None"),
+            _text(
+                shared("digest_summary_note", language),
+                isSubtle=True,
+                size="Small",
+                spacing="None",
+            ),
         ]
-    body += [_text(text("quiet", language))] if digest.quiet else _figures(digest)
+    body += [_text(shared("digest_quiet", language))] if digest.quiet else _figures(digest)
     image = chart_image(chart_png, chart_alt_text(digest)) if chart_png else None
     if image is not None:
         body.append(image)
@@ -66,16 +73,16 @@ def digest_card(digest: Digest, chart_png: bytes | None = None, *, preview: bool
 
 def fallback_text(digest: Digest) -> str:
     """What a client that cannot render the card (and the notification) shows."""
-    return text(
-        "fallback", digest.language, count=digest.drafts_checked, traps=digest.traps_flagged
+    return shared(
+        "digest_fallback", digest.language, count=digest.drafts_checked, traps=digest.traps_flagged
     )
 
 
 def chart_labels(language: Language) -> ChartLabels:
     return ChartLabels(
-        title=text("chart_title", language),
-        this_week=text("this_week", language),
-        last_week=text("last_week", language),
+        title=shared("digest_chart_title", language),
+        this_week=shared("digest_this_week", language),
+        last_week=shared("digest_last_week", language),
     )
 
 
@@ -83,7 +90,7 @@ def chart_alt_text(digest: Digest) -> str:
     figures = "; ".join(
         f"#{t.number} {t.title}: {t.this_week} ({t.last_week})" for t in digest.traps
     )
-    return text("chart_alt", digest.language, figures=figures)[:1000]
+    return shared("digest_chart_alt", digest.language, figures=figures)[:1000]
 
 
 def chart_image(png: bytes, alt: str) -> dict[str, Any] | None:
@@ -109,13 +116,14 @@ def _text(value: str, **style: Any) -> dict[str, Any]:
 
 
 def _period(digest: Digest) -> str:
-    scope = "scope_channel" if digest.channel else "scope_workspace"
-    return text(
-        "period",
-        digest.language,
+    language = digest.language
+    scope = shared("digest_scope_channel", language) if digest.channel else None
+    return shared(
+        "digest_period",
+        language,
         start=_date(digest.start),
         end=_date(digest.end),
-        scope=text(scope, digest.language),
+        scope=scope or text("scope_workspace", language),
     )
 
 
@@ -125,58 +133,51 @@ def _date(moment: datetime) -> str:
 
 def _figures(digest: Digest) -> list[dict[str, Any]]:
     language = digest.language
-    facts = [
-        _fact(
-            text("drafts_checked", language),
-            text(
-                "last_week_value",
-                language,
-                count=digest.drafts_checked,
-                last=digest.drafts_last_week,
-            ),
-        ),
-        _fact(text("with_traps", language), str(digest.drafts_with_traps)),
-        _fact(
-            text("questions", language),
-            text(
-                "last_week_value", language, count=digest.questions, last=digest.questions_last_week
-            ),
-        ),
+    drafts = shared(
+        "digest_drafts",
+        language,
+        count=digest.drafts_checked,
+        last=digest.drafts_last_week,
+        flagged=digest.drafts_with_traps,
+    )
+    questions = " ".join(
+        [
+            shared("digest_questions", language, count=digest.questions),
+            shared("digest_versus_last", language, last=digest.questions_last_week),
+        ]
+    )
+    traps_title = " ".join(
+        [shared("digest_traps_title", language), shared("digest_traps_change", language)]
+    )
+    blocks = [
+        _text(drafts, spacing="Medium"),
+        _text(traps_title, weight="Bolder", spacing="Medium"),
     ]
-    blocks = [{"type": "FactSet", "facts": facts, "spacing": "Medium"}]
-    blocks.append(_text(text("traps_title", language), weight="Bolder", spacing="Medium"))
     moving = [t for t in digest.traps if t.this_week or t.last_week]
     if moving:
         blocks.append({"type": "FactSet", "facts": [_trend(t) for t in moving]})
     else:
-        blocks.append(_text(text("no_traps", language)))
+        blocks.append(_text(shared("digest_no_traps", language)))
+    blocks.append(_text(questions, weight="Bolder", spacing="Medium"))
     if digest.topics:
-        blocks.append(_text(text("topics_title", language), weight="Bolder", spacing="Medium"))
-        topics = [
-            _fact(
-                f"#{t.number} {plain(t.title or '')}"
-                if t.number
-                else text("not_covered", language),
-                str(t.count),
-            )
-            for t in digest.topics
-        ]
-        blocks.append({"type": "FactSet", "facts": topics})
+        blocks.append({"type": "FactSet", "facts": [_topic(t, language) for t in digest.topics]})
     feedback = digest.feedback
-    blocks.append(
-        _text(
-            text(
-                "feedback",
-                language,
-                helpful=feedback.helpful,
-                not_helpful=feedback.not_helpful,
-                false_alarm=feedback.false_alarm,
-            ),
-            isSubtle=True,
-            size="Small",
-        )
+    counts = shared(
+        "digest_feedback",
+        language,
+        helpful=feedback.helpful,
+        not_helpful=feedback.not_helpful,
+        false_alarm=feedback.false_alarm,
     )
+    label = shared("digest_feedback_label", language)
+    blocks.append(_text(f"{label}: {counts}", isSubtle=True, size="Small"))
     return blocks
+
+
+def _topic(topic: TopicCount, language: Language) -> dict[str, str]:
+    if topic.number:
+        return _fact(f"#{topic.number} {plain(topic.title or '')}", str(topic.count))
+    return _fact(shared("digest_not_covered", language), str(topic.count))
 
 
 def _fact(title: str, value: str) -> dict[str, str]:
@@ -191,19 +192,24 @@ def _trend(trap: TrapTrend) -> dict[str, str]:
 
 def _featured(digest: Digest) -> dict[str, Any]:
     featured, language = digest.featured, digest.language
-    head = text(
-        f"featured_{featured.reason}",
-        language,
-        number=featured.number,
-        title=plain(featured.title),
-    )
+    title = plain(featured.title)
+    if featured.reason == "quiet":
+        head = shared("digest_tip_title", language, number=featured.number, title=title)
+    else:
+        head = " — ".join(
+            [
+                shared("digest_featured_title", language, number=featured.number, title=title),
+                shared(f"digest_featured_{featured.reason}", language),
+            ]
+        )
+    why, instead = shared("digest_why", language), shared("digest_instead", language)
     return {
         "type": "Container",
         "separator": True,
         "spacing": "Medium",
         "items": [
             _text(head, weight="Bolder"),
-            _text(f"**{text('why', language)}:** {plain(featured.why)}"),
-            _text(f"**{text('instead', language)}:** {plain(featured.instead)}"),
+            _text(f"**{why}:** {plain(featured.why)}"),
+            _text(f"**{instead}:** {plain(featured.instead)}"),
         ],
     }

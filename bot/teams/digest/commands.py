@@ -19,6 +19,7 @@ from microsoft_agents.activity import Activity
 from microsoft_agents.hosting.core import CardFactory, MessageFactory, TurnContext
 
 from bot.config import Settings
+from bot.i18n import text as shared
 from bot.models import Language
 from bot.services.digest import DigestService, DigestUnavailable
 from bot.services.digest_args import DigestArgs, DigestUsageError, parse_digest
@@ -36,7 +37,7 @@ from bot.storage.subscriptions import SubscriptionRecord, TeamsReference
 from bot.teams.digest.access import managers_text, refusal
 from bot.teams.digest.cards import digest_card, plain
 from bot.teams.digest.publisher import render_chart
-from bot.teams.digest.strings import LANGUAGE_NAMES, text
+from bot.teams.digest.strings import text
 from bot.teams.digest.where import Where, where
 
 log = logging.getLogger(__name__)
@@ -92,8 +93,8 @@ def usage(language: Language, problem: DigestUsageError | None = None) -> str:
     lines = [text("usage", language)]
     if problem is not None:
         value = plain(problem.value[:MAX_SHOWN])
-        key = "bad_timezone" if problem.reason == "timezone" else "bad_argument"
-        lines.insert(0, text(key, language, value=value))
+        key = "digest_bad_timezone" if problem.reason == "timezone" else "digest_bad_argument"
+        lines.insert(0, shared(key, language, value=value))
     return "\n\n".join(lines)
 
 
@@ -145,7 +146,7 @@ async def _preview(
         card = await services.run(build)
     except DigestUnavailable as exc:
         log.warning("digest preview failed: %s", exc)
-        await _say(context, text("unavailable", language))
+        await _say(context, shared("digest_unavailable", language))
         return
     await context.send_activity(MessageFactory.attachment(CardFactory.adaptive_card(card)))
 
@@ -166,7 +167,7 @@ async def _list(
             channel=name if record.channel == here.channel else f"{name} ({record.channel})",
             schedule=schedule_text(record, language),
             scope=scope_text(record, language),
-            language_name=LANGUAGE_NAMES[record.language],
+            language_name=shared("language_name", record.language),
         )
         lines.append(f"- {line}")
     who_may = managers_text(settings.digest_access, language)
@@ -174,9 +175,9 @@ async def _list(
 
 
 def schedule_text(record: SubscriptionRecord, language: Language) -> str:
-    weekdays = text("weekdays", language).split(",")
-    return text(
-        "schedule",
+    weekdays = shared("digest_weekdays", language).split(",")
+    return shared(
+        "digest_schedule",
         language,
         weekday=weekdays[record.weekday],
         time=f"{record.hour:02d}:{record.minute:02d}",
@@ -185,7 +186,9 @@ def schedule_text(record: SubscriptionRecord, language: Language) -> str:
 
 
 def scope_text(record: SubscriptionRecord, language: Language) -> str:
-    return text("scope_channel" if record.scope == "channel" else "scope_workspace", language)
+    if record.scope == "channel":
+        return shared("digest_scope_channel", language)
+    return text("scope_workspace", language)
 
 
 def _known_zone(name: str | None) -> str:

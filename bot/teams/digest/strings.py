@@ -1,8 +1,10 @@
-"""The Teams digest's UI strings in en/de/it, in Adaptive Card markdown (**bold**, `- ` lists).
+"""The phrases only the Teams digest shows, in en/de/it, in Adaptive Card markdown (**bold**).
 
-Kept here until the shared vocabulary (bot/i18n) exists; the wording follows Slack's digest so
-both front ends say the same thing. `text()` is strict: a missing placeholder is a KeyError,
-and a test renders every string in every language.
+Every digest phrase a Slack user sees too (headings, figures, the misconception of the week,
+the chart's labels, schedule words) comes from the shared catalogue, bot.i18n; what is left
+here names Teams' own ways: "@Coach digest …", team owners, "this channel", the organisation.
+`text()` is strict: a missing placeholder is a KeyError, and a test renders every string in
+every language with the same placeholders.
 """
 
 from __future__ import annotations
@@ -12,103 +14,15 @@ import string
 from bot.models import Language
 
 STRINGS: dict[str, dict[Language, str]] = {
-    "header": {
-        "en": "Weekly coaching digest",
-        "de": "Wöchentlicher Coaching-Digest",
-        "it": "Digest settimanale del coach",
-    },
-    "period": {
-        "en": "{start} – {end} · {scope}",
-        "de": "{start} – {end} · {scope}",
-        "it": "{start} – {end} · {scope}",
-    },
     "scope_workspace": {
         "en": "the whole organisation",
         "de": "die ganze Organisation",
         "it": "l'intera organizzazione",
     },
-    "scope_channel": {
-        "en": "this channel only",
-        "de": "nur dieser Kanal",
-        "it": "solo questo canale",
-    },
-    "drafts_checked": {
-        "en": "Drafts checked",
-        "de": "Geprüfte Entwürfe",
-        "it": "Bozze controllate",
-    },
-    "with_traps": {
-        "en": "With at least one trap",
-        "de": "Mit mindestens einer Falle",
-        "it": "Con almeno una trappola",
-    },
-    "questions": {
-        "en": "Questions answered",
-        "de": "Beantwortete Fragen",
-        "it": "Domande con risposta",
-    },
-    "last_week_value": {
-        "en": "{count} (last week: {last})",
-        "de": "{count} (Vorwoche: {last})",
-        "it": "{count} (settimana scorsa: {last})",
-    },
-    "traps_title": {
-        "en": "Traps flagged (change against last week)",
-        "de": "Gemeldete Fallen (Veränderung zur Vorwoche)",
-        "it": "Trappole segnalate (variazione rispetto alla settimana scorsa)",
-    },
-    "no_traps": {
-        "en": "No trap flagged in the drafts checked this week.",
-        "de": "In den geprüften Entwürfen dieser Woche wurde keine Falle gefunden.",
-        "it": "Nessuna trappola nelle bozze controllate questa settimana.",
-    },
     "topics_title": {
         "en": "What people asked about",
         "de": "Wonach gefragt wurde",
         "it": "Su cosa avete chiesto",
-    },
-    "not_covered": {
-        "en": "outside the knowledge base",
-        "de": "außerhalb der Wissensbasis",
-        "it": "fuori dalla base di conoscenza",
-    },
-    "feedback": {
-        "en": "Feedback: {helpful} helpful · {not_helpful} not helpful · {false_alarm} false "
-        "alarms",
-        "de": "Feedback: {helpful} hilfreich · {not_helpful} nicht hilfreich · {false_alarm} "
-        "Fehlalarme",
-        "it": "Feedback: {helpful} utili · {not_helpful} non utili · {false_alarm} falsi allarmi",
-    },
-    "featured_most": {
-        "en": "Misconception of the week: #{number} {title} — the trap your drafts hit most.",
-        "de": "Missverständnis der Woche: #{number} {title} — die Falle, in die Ihre Entwürfe "
-        "am häufigsten getappt sind.",
-        "it": "Idea sbagliata della settimana: #{number} {title} — la trappola più frequente "
-        "nelle vostre bozze.",
-    },
-    "featured_tied": {
-        "en": "Misconception of the week: #{number} {title} — one of the traps your drafts hit "
-        "most.",
-        "de": "Missverständnis der Woche: #{number} {title} — eine der Fallen, in die Ihre "
-        "Entwürfe am häufigsten getappt sind.",
-        "it": "Idea sbagliata della settimana: #{number} {title} — una delle trappole più "
-        "frequenti nelle vostre bozze.",
-    },
-    "featured_quiet": {
-        "en": "Tip of the week: #{number} {title}",
-        "de": "Tipp der Woche: #{number} {title}",
-        "it": "Consiglio della settimana: #{number} {title}",
-    },
-    "why": {"en": "Why it's wrong", "de": "Warum das falsch ist", "it": "Perché è sbagliato"},
-    "instead": {
-        "en": "What to do instead",
-        "de": "Was stattdessen hilft",
-        "it": "Cosa fare invece",
-    },
-    "quiet": {
-        "en": "A quiet week: no drafts were checked and no questions asked.",
-        "de": "Eine ruhige Woche: keine Entwürfe geprüft und keine Fragen gestellt.",
-        "it": "Una settimana tranquilla: nessuna bozza controllata e nessuna domanda.",
     },
     "cta": {
         "en": "Before your next post or plan goes out: mention me with the draft, or use "
@@ -117,30 +31,6 @@ STRINGS: dict[str, dict[Language, str]] = {
         "Entwurf, oder nutzen Sie „Check for social-media traps“ an der Nachricht.",
         "it": "Prima di pubblicare il prossimo post o piano: menzionatemi con la bozza, oppure "
         "usate «Check for social-media traps» sul messaggio.",
-    },
-    "summary_note": {
-        "en": "Summary written by the AI; all figures come from the coach's records.",
-        "de": "Zusammenfassung von der KI formuliert; alle Zahlen stammen aus den Aufzeichnungen "
-        "des Coachs.",
-        "it": "Riepilogo scritto dall'IA; tutti i numeri provengono dai registri del coach.",
-    },
-    "fallback": {
-        "en": "Weekly coaching digest: {count} drafts checked, {traps} traps flagged.",
-        "de": "Wöchentlicher Coaching-Digest: {count} Entwürfe geprüft, {traps} Fallen gemeldet.",
-        "it": "Digest settimanale del coach: {count} bozze controllate, {traps} trappole "
-        "segnalate.",
-    },
-    "chart_title": {
-        "en": "Traps flagged: this week against last week",
-        "de": "Gemeldete Fallen: diese Woche gegen Vorwoche",
-        "it": "Trappole segnalate: questa settimana e la scorsa",
-    },
-    "this_week": {"en": "this week", "de": "diese Woche", "it": "questa settimana"},
-    "last_week": {"en": "last week", "de": "Vorwoche", "it": "settimana scorsa"},
-    "chart_alt": {
-        "en": "Bar chart of traps flagged, this week against last week: {figures}",
-        "de": "Balkendiagramm der gemeldeten Fallen, diese Woche gegen Vorwoche: {figures}",
-        "it": "Grafico a barre delle trappole segnalate, questa settimana e la scorsa: {figures}",
     },
     "preview_note": {
         "en": "Preview of the digest as it would be posted now. The real one arrives as a new "
@@ -164,17 +54,6 @@ STRINGS: dict[str, dict[Language, str]] = {
         "[en|de|it] · **@Coach digest unsubscribe** · **@Coach digest preview** · "
         "**@Coach digest list**. Predefinito: il lunedì alle 09:00 nel vostro fuso orario, per "
         "l'intera organizzazione; aggiungete `channel` per contare solo questo canale.",
-    },
-    "bad_argument": {
-        "en": "I didn't understand “{value}”.",
-        "de": "„{value}“ habe ich nicht verstanden.",
-        "it": "Non ho capito «{value}».",
-    },
-    "bad_timezone": {
-        "en": "“{value}” is not a time zone I know; use a name such as Europe/Berlin or UTC.",
-        "de": "„{value}“ ist keine Zeitzone, die ich kenne; nutzen Sie z. B. Europe/Berlin "
-        "oder UTC.",
-        "it": "«{value}» non è un fuso orario che conosco; usate per esempio Europe/Rome o UTC.",
     },
     "here_only": {
         "en": "In Teams the digest command works on the channel it is typed in: send it in "
@@ -239,22 +118,6 @@ STRINGS: dict[str, dict[Language, str]] = {
         "de": "ein anderer Kanal",
         "it": "un altro canale",
     },
-    "schedule": {
-        "en": "{weekday} at {time} ({timezone})",
-        "de": "{weekday} um {time} ({timezone})",
-        "it": "{weekday} alle {time} ({timezone})",
-    },
-    "weekdays": {
-        "en": "Mondays,Tuesdays,Wednesdays,Thursdays,Fridays,Saturdays,Sundays",
-        "de": "montags,dienstags,mittwochs,donnerstags,freitags,samstags,sonntags",
-        "it": "il lunedì,il martedì,il mercoledì,il giovedì,il venerdì,il sabato,la domenica",
-    },
-    "unavailable": {
-        "en": "I couldn't read the figures just now; please try again in a moment.",
-        "de": "Ich konnte die Zahlen gerade nicht lesen; bitte versuchen Sie es gleich noch "
-        "einmal.",
-        "it": "Non sono riuscito a leggere i numeri; riprovate tra un momento.",
-    },
     "managers_admins": {
         "en": "Only the team's owners can subscribe channels to the digest or unsubscribe them.",
         "de": "Nur die Besitzer des Teams können Kanäle für den Digest an- oder abmelden.",
@@ -285,8 +148,6 @@ STRINGS: dict[str, dict[Language, str]] = {
         "proprietari, riprovate tra un minuto.)",
     },
 }
-
-LANGUAGE_NAMES: dict[Language, str] = {"en": "English", "de": "Deutsch", "it": "Italiano"}
 
 
 def text(key: str, language: Language, **values: object) -> str:
