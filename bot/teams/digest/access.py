@@ -20,7 +20,7 @@ from microsoft_agents.hosting.core.connector import ConnectorClientBase
 
 from bot.config import DigestManagers
 from bot.models import Language
-from bot.teams.digest.strings import text
+from bot.teams.i18n import teams_text
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +31,9 @@ def managers_text(managers: DigestManagers, language: Language) -> str | None:
     """Who may subscribe and unsubscribe channels; None when everyone may."""
     if managers.mode == "everyone":
         return None
-    return text("managers_admins" if managers.mode == "admins" else "managers_listed", language)
+    if managers.mode == "admins":
+        return teams_text("digest_managers_admins", language)
+    return teams_text("digest_managers_listed", language)
 
 
 async def refusal(context: TurnContext, managers: DigestManagers, language: Language) -> str | None:
@@ -46,10 +48,10 @@ async def refusal(context: TurnContext, managers: DigestManagers, language: Lang
     role = await team_role(context)
     if role == OWNER:
         return None
-    lines = [text("refused", language, managers=who_may)]
+    lines = [teams_text("digest_refused", language, managers=who_may)]
     if role is None:
         log.warning("refused %s a digest change: the team role is unknown", aad or "someone")
-        lines.append(text("role_unknown", language))
+        lines.append(teams_text("digest_role_unknown", language))
     else:
         log.info("refused %s a digest change (COACH_DIGEST_MANAGERS=%s)", aad, managers.mode)
     return "\n\n".join(lines)

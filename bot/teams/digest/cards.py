@@ -25,7 +25,7 @@ from typing import Any
 from bot.i18n import text as shared
 from bot.models import Digest, Language, TopicCount, TrapTrend
 from bot.services.chart import ChartLabels
-from bot.teams.digest.strings import text
+from bot.teams.i18n import teams_text
 
 Card = dict[str, Any]
 VERSION = "1.5"
@@ -45,7 +45,7 @@ def digest_card(digest: Digest, chart_png: bytes | None = None, *, preview: bool
         _text(_period(digest), isSubtle=True, spacing="None"),
     ]
     if preview:
-        body.append(_text(text("preview_note", language), isSubtle=True))
+        body.append(_text(teams_text("digest_preview_note", language), isSubtle=True))
     if digest.summary:
         body += [
             _text(plain(digest.summary)[:SUMMARY_CHARS]),
@@ -60,7 +60,10 @@ def digest_card(digest: Digest, chart_png: bytes | None = None, *, preview: bool
     image = chart_image(chart_png, chart_alt_text(digest)) if chart_png else None
     if image is not None:
         body.append(image)
-    body += [_featured(digest), _text(text("cta", language), isSubtle=True, separator=True)]
+    body += [
+        _featured(digest),
+        _text(teams_text("digest_cta", language), isSubtle=True, separator=True),
+    ]
     return {
         "type": "AdaptiveCard",
         "$schema": SCHEMA,
@@ -123,7 +126,7 @@ def _period(digest: Digest) -> str:
         language,
         start=_date(digest.start),
         end=_date(digest.end),
-        scope=scope or text("scope_workspace", language),
+        scope=scope or teams_text("digest_scope_workspace", language),
     )
 
 

@@ -37,8 +37,8 @@ from bot.storage.subscriptions import SubscriptionRecord, TeamsReference
 from bot.teams.digest.access import managers_text, refusal
 from bot.teams.digest.cards import digest_card, plain
 from bot.teams.digest.publisher import render_chart
-from bot.teams.digest.strings import text
 from bot.teams.digest.where import Where, where
+from bot.teams.i18n import teams_text
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -71,9 +71,9 @@ async def handle(
     elif parsed.action == "help":
         await _say(context, usage(language))
     elif parsed.channel is not None:
-        await _say(context, text("here_only", language))
+        await _say(context, teams_text("digest_here_only", language))
     elif here.channel is None:
-        await _say(context, text("needs_channel", language))
+        await _say(context, teams_text("digest_needs_channel", language))
     elif parsed.action == "preview":
         await _preview(context, services, here, language)
     else:
@@ -86,11 +86,14 @@ async def handle(
             removed = await services.run(
                 lambda: services.subscriptions.unsubscribe(here.workspace, here.channel or "")
             )
-            await _say(context, text("unsubscribed" if removed else "not_subscribed", language))
+            await _say(
+                context,
+                teams_text("digest_unsubscribed" if removed else "digest_not_subscribed", language),
+            )
 
 
 def usage(language: Language, problem: DigestUsageError | None = None) -> str:
-    lines = [text("usage", language)]
+    lines = [teams_text("digest_usage", language)]
     if problem is not None:
         value = plain(problem.value[:MAX_SHOWN])
         key = "digest_bad_timezone" if problem.reason == "timezone" else "digest_bad_argument"
@@ -121,8 +124,8 @@ async def _subscribe(
     )
     log.info("Teams digest subscription for %s saved", record.channel)
     # In the digest's language: the confirmation also says which language that is.
-    return text(
-        "subscribed" if created else "updated",
+    return teams_text(
+        "digest_subscribed" if created else "digest_updated",
         record.language,
         schedule=schedule_text(record, record.language),
         scope=scope_text(record, record.language),
@@ -155,14 +158,17 @@ async def _list(
     services: DigestServices, here: Where, settings: Settings, language: Language
 ) -> str:
     records = await services.run(lambda: services.subscriptions.of_workspace(here.workspace))
-    lines = [f"**{text('list_title', language)}**"]
+    lines = [f"**{teams_text('digest_list_title', language)}**"]
     teams_rows = [r for r in records if r.platform == "teams"]
     if not teams_rows:
-        lines.append(text("list_none", language))
+        lines.append(teams_text("digest_list_none", language))
     for record in teams_rows:
-        name = text("this_channel" if record.channel == here.channel else "other_channel", language)
-        line = text(
-            "list_line",
+        name = teams_text(
+            "digest_this_channel" if record.channel == here.channel else "digest_other_channel",
+            language,
+        )
+        line = teams_text(
+            "digest_list_line",
             language,
             channel=name if record.channel == here.channel else f"{name} ({record.channel})",
             schedule=schedule_text(record, language),
@@ -188,7 +194,7 @@ def schedule_text(record: SubscriptionRecord, language: Language) -> str:
 def scope_text(record: SubscriptionRecord, language: Language) -> str:
     if record.scope == "channel":
         return shared("digest_scope_channel", language)
-    return text("scope_workspace", language)
+    return teams_text("digest_scope_workspace", language)
 
 
 def _known_zone(name: str | None) -> str:

@@ -19,7 +19,7 @@ from bot.storage.db import Database
 from bot.teams.app import build_teams_app
 from bot.teams.deps import build_teams_deps
 from bot.teams.digest.route import digest_hook
-from bot.teams.digest.strings import text
+from bot.teams.i18n import teams_text
 from bot.teams.runner import TeamsServer
 from bot.teams.server import TeamsEndpoint
 from tests.fakes.bot_connector import FakeBotConnector
@@ -107,8 +107,8 @@ def test_subscribe_stores_the_reference_and_the_schedule(
     assert len(rows(sqlite_database)) == 1
     listed = say(client, "list")
     assert "this channel: Mondays at 09:00 (UTC)" in listed
-    assert say(client, "unsubscribe") == text("unsubscribed", "en")
-    assert say(client, "unsubscribe") == text("not_subscribed", "en")
+    assert say(client, "unsubscribe") == teams_text("digest_unsubscribed", "en")
+    assert say(client, "unsubscribe") == teams_text("digest_not_subscribed", "en")
     assert rows(sqlite_database) == []
 
 
@@ -130,7 +130,7 @@ def test_bad_input_gets_the_usage_in_the_senders_language_and_changes_nothing(
     reply = say(client, words, locale=locale)
     language = locale[:2]
     assert reply.startswith(expected)
-    assert text("usage", language) in reply  # type: ignore[arg-type]
+    assert teams_text("digest_usage", language) in reply  # type: ignore[arg-type]
     assert rows(sqlite_database) == []
 
 
@@ -144,9 +144,11 @@ def test_long_or_odd_input_is_quoted_short_and_defused(client: TeamsClient) -> N
 def test_a_channel_argument_and_a_chat_are_explained(
     client: TeamsClient, sqlite_database: Database
 ) -> None:
-    assert say(client, "subscribe C0123ABCD") == text("here_only", "en")
-    assert say(client, "abonnieren", locale="de-DE", chat="personal") == text("needs_channel", "de")
-    assert say(client, "") == text("usage", "en")
+    assert say(client, "subscribe C0123ABCD") == teams_text("digest_here_only", "en")
+    assert say(client, "abonnieren", locale="de-DE", chat="personal") == teams_text(
+        "digest_needs_channel", "de"
+    )
+    assert say(client, "") == teams_text("digest_usage", "en")
     assert rows(sqlite_database) == []
 
 
@@ -159,7 +161,7 @@ def test_a_preview_is_a_valid_card_in_the_channels_thread(client: TeamsClient) -
     assert reply.reply_to is not None, "a reply to the command, not a new post"
     (card,) = reply.cards()
     assert_valid_card(card)
-    assert card["lang"] == "it" and text("preview_note", "it") in json.dumps(
+    assert card["lang"] == "it" and teams_text("digest_preview_note", "it") in json.dumps(
         card, ensure_ascii=False
     )
 
@@ -170,7 +172,10 @@ def test_admins_only_refuses_when_the_roster_cannot_say(
 ) -> None:
     reply = say(client, "subscribe", locale="de-DE")
     assert reply.startswith("Digest-Abonnements können Sie leider nicht ändern.")
-    assert text("managers_admins", "de") in reply and text("role_unknown", "de") in reply
+    assert (
+        teams_text("digest_managers_admins", "de") in reply
+        and teams_text("digest_role_unknown", "de") in reply
+    )
     members = [c for c in client.connector.calls if c.method == "GET"]
     assert members and members[0].path.endswith(
         "/members/"
@@ -178,7 +183,9 @@ def test_admins_only_refuses_when_the_roster_cannot_say(
     )
     assert rows(sqlite_database) == []
     assert "Mondays at 09:00" not in say(client, "list")
-    assert text("managers_admins", "en") in say(client, "list"), "list is open to everyone"
+    assert teams_text("digest_managers_admins", "en") in say(client, "list"), (
+        "list is open to everyone"
+    )
 
 
 @pytest.mark.parametrize(
@@ -196,7 +203,10 @@ def test_a_member_is_refused_without_the_unknown_role_note(
     client: TeamsClient, sqlite_database: Database
 ) -> None:
     reply = say(client, "subscribe", locale="it-IT")
-    assert reply.startswith("Non potete modificare") and text("role_unknown", "it") not in reply
+    assert (
+        reply.startswith("Non potete modificare")
+        and teams_text("digest_role_unknown", "it") not in reply
+    )
     assert rows(sqlite_database) == []
 
 
