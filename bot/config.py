@@ -28,15 +28,19 @@ class SettingsError(CoachError):
 
 # A Slack user id: U… (or W… for Enterprise Grid users), upper-case letters and digits.
 _SLACK_USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
+# A Teams user's Entra (AAD) object id, the GUID Teams sends as `from.aadObjectId`.
+_AAD_OBJECT_ID = re.compile(r"[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
 class DigestManagers:
     """Who may subscribe and unsubscribe channels (COACH_DIGEST_MANAGERS).
 
-    `everyone`: anyone in the channel; `admins`: workspace admins and owners; `listed`: the
-    named users, and admins and owners too (an admin locked out of her own workspace's digest
-    would be a support ticket, never a policy anyone wants).
+    `everyone`: anyone in the channel; `admins`: workspace admins and owners (in Teams: the
+    team's owners); `listed`: the named users, and admins and owners too (an admin locked out
+    of her own workspace's digest would be a support ticket, never a policy anyone wants).
+    Slack users are named by their user id (U…), Teams users by their Entra object id (a GUID,
+    kept in lower case so that either spelling matches).
     """
 
     mode: Literal["everyone", "admins", "listed"] = "everyone"
@@ -44,7 +48,7 @@ class DigestManagers:
 
     @classmethod
     def parse(cls, value: str) -> DigestManagers:
-        """`everyone`, `admins` or `U024BE7LH,U0G9QF9C6`; ValueError naming what is wrong.
+        """`everyone`, `admins` or ids (`U024BE7LH,0b3f…-…`); ValueError naming what is wrong.
 
         Strict on purpose: a mistyped keyword or a user name instead of an id would otherwise
         lock everybody but the admins out without anyone noticing why.
@@ -58,9 +62,13 @@ class DigestManagers:
         for item in items:
             if item.lower() in {"everyone", "admins"}:
                 raise ValueError(f"{item} stands alone (a list of ids includes admins anyway)")
-            if not _SLACK_USER_ID.fullmatch(item):
-                raise ValueError(f"{item!r} is not a Slack user id (U… or W…)")
-        return cls(mode="listed", users=frozenset(items))
+            if not (_SLACK_USER_ID.fullmatch(item) or _AAD_OBJECT_ID.fullmatch(item)):
+                raise ValueError(
+                    f"{item!r} is neither a Slack user id (U… or W…) nor a Teams user's "
+                    "Entra object id (a GUID)"
+                )
+        users = (i.lower() if _AAD_OBJECT_ID.fullmatch(i) else i for i in items)
+        return cls(mode="listed", users=frozenset(users))
 
     def __str__(self) -> str:
         return self.mode if self.mode != "listed" else ",".join(sorted(self.users))
@@ -229,8 +237,9 @@ class Settings(BaseSettings):
     digest_managers: str = Field(
         "everyone",
         alias="COACH_DIGEST_MANAGERS",
-        description="everyone, admins (workspace admins and owners only), or Slack user ids "
-        "separated by commas, e.g. U024BE7LH,U0G9QF9C6 (admins and owners may always).",
+        description="everyone, admins (workspace admins and owners only; in Teams the team's "
+        "owners), or user ids separated by commas: Slack user ids such as U024BE7LH and Teams "
+        "users' Entra object ids (GUIDs) (admins and owners may always).",
     )
 
     # -- operations ----------------------------------------------------------------------------

@@ -9,12 +9,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from bot.config import Settings
 from bot.errors import CoachError
+
+if TYPE_CHECKING:
+    from bot.services.scheduler import Publisher
+    from bot.storage.subscriptions import Platform
 
 _DURATION = re.compile(r"^\s*(\d{1,6})\s*([dwh])\s*$", re.IGNORECASE)
 _UNITS = {"d": "days", "w": "weeks", "h": "hours"}
@@ -33,6 +37,21 @@ def duration(value: str) -> timedelta:
     if amount == 0:
         raise DurationError("--older-than must be more than zero")
     return timedelta(**{_UNITS[unit]: amount})
+
+
+def digest_publishers(settings: Settings) -> dict[Platform, Publisher]:
+    """The publishers besides Slack's that this process's scheduler needs: Teams' when it is
+    configured (one scheduler serves both platforms)."""
+    if not settings.teams_configured:
+        return {}
+    try:
+        from bot.teams.digest.route import teams_publishers
+    except ImportError as exc:
+        raise CoachError(
+            "MICROSOFT_APP_ID is set, but the Teams extra is not installed: "
+            "pip install 'social-media-coach[teams]'"
+        ) from exc
+    return teams_publishers(settings)
 
 
 def register(app: typer.Typer, settings: Callable[[], Settings]) -> None:
@@ -88,7 +107,8 @@ def register(app: typer.Typer, settings: Callable[[], Settings]) -> None:
         """Post the digests that are due, once (for cron or a Kubernetes CronJob).
 
         Safe to run beside `coach serve` and other runs: each digest is posted once per
-        channel and week. Exit code 1 when some failed; they are retried on the next run.
+        channel and week, on Slack and on Teams. Exit code 1 when some failed; they are
+        retried on the next run.
         """
         from bot.core.knowledge import KnowledgeBase
         from bot.core.resources import data_dir
@@ -101,16 +121,19 @@ def register(app: typer.Typer, settings: Callable[[], Settings]) -> None:
 
         current = settings()
         configure_logging(current.log_level, current.log_format)  # cron keeps server-like logs
-        if current.slack_bot_token is None and not current.oauth_configured:
+        slack = current.slack_bot_token is not None or current.oauth_configured
+        if not slack and not current.teams_configured:
             raise SlackSetupError(
                 "SLACK_BOT_TOKEN is not set (or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET for "
-                "multi-workspace installs); the digest needs it to post"
+                "multi-workspace installs), nor MICROSOFT_APP_ID for Teams; the digest needs "
+                "one of them to post"
             )
         database = open_database(current.database_url, current.data_dir)
         # The knowledge base alone: a digest needs the titles and advice, not the models.
         knowledge = KnowledgeBase.load(current.knowledge_dir or data_dir("knowledge"))
         digests = DigestService(database, knowledge, summarizer_for(current))
-        report = digest_scheduler(current, database, digests).run_once()
+        others = digest_publishers(current)
+        report = digest_scheduler(current, database, digests, others=others).run_once()
         typer.echo(f"digest run: {report}")
         database.dispose()
         raise typer.Exit(EXIT_RETRY_LATER if report.failed else EXIT_OK)

@@ -132,7 +132,7 @@ class Metrics:
             "component",
         )
         self.digests = self._counter(
-            "coach_digests", "Weekly digests, by outcome (posted, failed).", "outcome"
+            "coach_digests", "Weekly digests, by outcome (posted, failed, given_up).", "outcome"
         )
         self.usage_events = self._counter(
             "coach_usage_events",

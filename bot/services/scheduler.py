@@ -8,6 +8,13 @@ process dies (its lease expires), retried with backoff when Slack fails, and nev
 twice — the publisher marks each message with the digest id and looks for that mark before it
 posts again after an attempt whose outcome is unknown.
 
+One scheduler serves every platform: each subscription names its platform (slack, teams) and
+`Publishers` hands its delivery to that platform's publisher. The claim, the lease, the
+backoff and the final verdict are the same for all of them, because they live in the
+delivery row, not in the publisher. A delivery that still fails after MAX_ATTEMPTS is
+recorded as `failed` with its last error (and logged as an error, and counted): given up
+loudly, never dropped silently, and never retried into the next week.
+
 Why not APScheduler: the schedule lives in the database (each subscription's weekday, time
 and zone) and replicas must agree on it, so a per-process job store would only duplicate it.
 What is needed is a periodic "what is due?" pass, which is a loop and an Event.
@@ -17,7 +24,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
@@ -32,12 +39,16 @@ from bot.storage import deliveries
 from bot.storage.db import Database
 from bot.storage.dedup import expire_keys
 from bot.storage.deliveries import POSTED, POSTING, RETRY, Claim, DeliveryState
-from bot.storage.subscriptions import SubscriptionRecord
+from bot.storage.subscriptions import Platform, SubscriptionRecord
 
 log = logging.getLogger(__name__)
 
 INTERVAL_SECONDS = 60.0
 FIRST_RETRY, LAST_RETRY = timedelta(minutes=1), timedelta(hours=1)
+# 1+2+4+…+60+60+60 minutes: about four hours of retries. A digest later than that has lost
+# most of its point, and a channel that refuses for that long (bot removed, channel archived,
+# connector down) needs a person, not another attempt every hour until the week ends.
+MAX_ATTEMPTS = 10
 
 
 class PublishError(CoachError):
@@ -60,12 +71,33 @@ class Publisher(Protocol):
         claim: Claim,
         digest: Digest,
         posted: Callable[[str], object],
-        enterprise: str | None = None,
+        subscription: SubscriptionRecord,
     ) -> bool:
-        """Post the digest once; call `posted(ts)` as soon as the message is accepted.
+        """Post the digest once; call `posted(message_id)` as soon as the message is accepted.
 
         Returns whether the chart is done (posted, or not needed). Raises PublishError.
         """
+
+
+class Publishers:
+    """One publisher per platform behind the one protocol: the scheduler does not care where
+    a digest goes. A platform without a publisher (Teams not configured in this process) is
+    a failed attempt like any other, so it is retried, recorded and never skipped silently."""
+
+    def __init__(self, publishers: Mapping[Platform, Publisher]) -> None:
+        self.publishers = dict(publishers)
+
+    def publish(
+        self,
+        claim: Claim,
+        digest: Digest,
+        posted: Callable[[str], object],
+        subscription: SubscriptionRecord,
+    ) -> bool:
+        publisher = self.publishers.get(subscription.platform)
+        if publisher is None:
+            raise PublishError(f"no {subscription.platform} publisher in this process")
+        return publisher.publish(claim, digest, posted, subscription)
 
 
 @dataclass
@@ -73,9 +105,13 @@ class PassReport:
     due: int = 0
     posted: int = 0
     failed: int = 0
+    given_up: int = 0  # of the failed: their last attempt, now recorded as failed
 
     def __str__(self) -> str:
-        return f"{self.due} due, {self.posted} posted, {self.failed} failed (retried later)"
+        text = f"{self.due} due, {self.posted} posted, {self.failed} failed"
+        if self.given_up:
+            return f"{text} ({self.given_up} given up after {MAX_ATTEMPTS} attempts)"
+        return f"{text} (retried later)"
 
 
 class DigestScheduler:
@@ -88,6 +124,7 @@ class DigestScheduler:
         *,
         lease: timedelta,
         interval: float = INTERVAL_SECONDS,
+        max_attempts: int = MAX_ATTEMPTS,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.database = database
@@ -96,6 +133,7 @@ class DigestScheduler:
         self.publisher = publisher
         self.lease = lease
         self.interval = interval
+        self.max_attempts = max_attempts
         self._clock = clock
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -120,6 +158,7 @@ class DigestScheduler:
                 report.posted += 1
             else:
                 report.failed += 1
+                report.given_up += claim.attempts >= self.max_attempts
         expire_keys(self.database, now)
         return report
 
@@ -137,8 +176,9 @@ class DigestScheduler:
 
     def _deliver(self, record: SubscriptionRecord, claim: Claim) -> bool:
         log.info(
-            "posting digest %s to %s/%s for %s (attempt %d)",
+            "posting digest %s to %s %s/%s for %s (attempt %d)",
             claim.id,
+            record.platform,
             claim.workspace,
             claim.channel,
             claim.week,
@@ -154,7 +194,7 @@ class DigestScheduler:
             digest = self.digests.build(
                 record.workspace, channel, record.language, week=claim.week, digest_id=claim.id
             )
-            chart_done = self.publisher.publish(claim, digest, posted, record.enterprise)
+            chart_done = self.publisher.publish(claim, digest, posted, record)
         except PublishError as exc:
             self._retry_later(claim, str(exc), exc.retry_after)
             return False
@@ -167,10 +207,21 @@ class DigestScheduler:
         return True
 
     def _retry_later(self, claim: Claim, error: str, retry_after: float | None) -> None:
+        now = self._clock()
+        if claim.attempts >= self.max_attempts:
+            log.error(
+                "digest %s to %s for %s failed %d times; recorded as failed (%s)",
+                claim.id,
+                claim.channel,
+                claim.week,
+                claim.attempts,
+                error,
+            )
+            deliveries.give_up(self.database, claim, now, error)
+            return
         wait = min(LAST_RETRY, FIRST_RETRY * 2 ** (claim.attempts - 1))
         if retry_after:
             wait = max(wait, timedelta(seconds=retry_after))
-        now = self._clock()
         log.warning("digest %s failed (%s); next attempt in %s", claim.id, error, wait)
         deliveries.fail(self.database, claim, now, now + wait, error)
 

@@ -19,6 +19,7 @@ from bot.models import Language
 from bot.storage.db import Database
 from bot.storage.subscriptions import (
     SubscriptionRecord,
+    TeamsReference,
     delete_subscription,
     find_subscription,
     list_subscriptions,
@@ -99,8 +100,12 @@ class SubscriptionService:
         language: Language,
         user: str,
         enterprise: str | None = None,
+        teams: TeamsReference | None = None,
     ) -> tuple[SubscriptionRecord, bool]:
-        """Subscribe the channel (or change its schedule); True if it is a new subscription."""
+        """Subscribe the channel (or change its schedule); True if it is a new subscription.
+
+        With `teams`, a Teams channel (the reference is what a later proactive post needs);
+        without, a Slack one."""
         record = SubscriptionRecord(
             workspace=workspace,
             channel=channel,
@@ -113,6 +118,8 @@ class SubscriptionService:
             created_by=user,
             created_at=self._clock(),
             enterprise=enterprise,
+            platform="teams" if teams else "slack",
+            teams=teams,
         )
         return record, save_subscription(self.database, record)
 

@@ -14,7 +14,7 @@ import logging
 import signal
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
@@ -27,12 +27,14 @@ from bot.config import Settings
 from bot.observability.context import request_scope
 from bot.runtime import settle
 from bot.services.factory import Services
+from bot.services.scheduler import Publisher
 from bot.slack.app import SlackSetupError, build_app, build_deps
 from bot.slack.digest.scheduling import start_digest_scheduler
 from bot.slack.observe import outcome, request_kind
 from bot.slack.priority import AckGate
 from bot.slack.wellformed import bolt_request
 from bot.slack.work import Deps
+from bot.storage.subscriptions import Platform
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIEnvironment
@@ -251,8 +253,15 @@ def endpoint_for(settings: Settings, services: Services) -> tuple[SlackEndpoint,
     return SlackEndpoint(app, secret, gate, metrics=services.metrics), deps
 
 
-def serve(settings: Settings, services: Services, host: str) -> None:
-    """Serve until SIGTERM or Ctrl-C, then finish the replies already acked."""
+def serve(
+    settings: Settings,
+    services: Services,
+    host: str,
+    digest_publishers: Mapping[Platform, Publisher] | None = None,
+) -> None:
+    """Serve until SIGTERM or Ctrl-C, then finish the replies already acked.
+
+    `digest_publishers`: the other platforms' (Teams) for the one digest scheduler."""
     endpoint, deps = endpoint_for(settings, services)
     try:
         server = create_server(endpoint, host, settings.port)
@@ -262,7 +271,7 @@ def serve(settings: Settings, services: Services, host: str) -> None:
             "set PORT to a free port"
         ) from exc
     log.info("serving Slack on http://%s:%s%s", host, server.effective_port, EVENTS_PATH)
-    scheduler = start_digest_scheduler(settings, deps)
+    scheduler = start_digest_scheduler(settings, deps, digest_publishers)
     settle()
     # waitress stops on KeyboardInterrupt; SIGTERM (docker stop, Kubernetes) should too.
     signal.signal(signal.SIGTERM, _interrupt)

@@ -5,6 +5,7 @@ A row per (workspace, channel, week), unique. States:
   posting  a process holds the lease (owner, lease_until) and is posting now
   retry    the last attempt failed; another may start at next_attempt_at
   posted   done; nothing will post this week's digest again
+  failed   given up after too many attempts (last_error says why); nothing retries it
 
 Claiming is one atomic statement either way: inserting the row (the first attempt; a second
 process's insert finds it and does nothing) or, for an existing row, an UPDATE whose WHERE
@@ -25,7 +26,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from bot.storage.db import Database
 from bot.storage.schema import TEXT_KEY, Delivery
 
-POSTING, RETRY, POSTED = "posting", "retry", "posted"
+POSTING, RETRY, POSTED, FAILED = "posting", "retry", "posted", "failed"
 
 
 @dataclass(frozen=True)
@@ -159,6 +160,20 @@ def fail(database: Database, held: Claim, now: datetime, retry_at: datetime, err
         owner=None,
         lease_until=None,
         next_attempt_at=retry_at,
+        last_error=error[:TEXT_KEY],
+    )
+
+
+def give_up(database: Database, held: Claim, now: datetime, error: str) -> bool:
+    """The last attempt failed too: record the delivery as failed, for good."""
+    return _update(
+        database,
+        held,
+        now,
+        state=FAILED,
+        owner=None,
+        lease_until=None,
+        next_attempt_at=None,
         last_error=error[:TEXT_KEY],
     )
 

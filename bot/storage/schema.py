@@ -31,8 +31,12 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # SQLite has no 64-bit autoincrement under the name BIGINT; INTEGER is its rowid.
 Id = BigInteger().with_variant(Integer(), "sqlite")
-ID_LENGTH = 32  # Slack ids (T…, C…, U…) are short; 32 leaves room for other transports
+# Slack ids (T…, C…, U…) are short, Teams' are not: a channel is "19:…@thread.tacv2" (about
+# 50 characters), a 1:1 chat "a:…" well over 100, tenants and users are 36-character GUIDs.
+ID_LENGTH = 255
+SHORT_ID = 32  # ids we make ourselves (uuid4 hex)
 TEXT_KEY = 200
+URL_LENGTH = 512
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -132,7 +136,15 @@ class DedupKey(Base):
 
 
 class Subscription(Base):
-    """A channel's weekly digest: when (weekday, time, zone), what (workspace or channel)."""
+    """A channel's weekly digest: when (weekday, time, zone), what (workspace or channel), and
+    on which platform.
+
+    A Slack row needs nothing more (the bot token comes from the installation store). A Teams
+    row keeps what a proactive post needs, because the bot can only reach a channel through the
+    Bot Connector that sent it the subscribing message: that connector's `service_url`, the
+    `tenant`, the `team`, and the bot's own id (`bot_id`, "28:<app id>"). `workspace` is the
+    Teams tenant; `channel` is the channel's conversation id without any ";messageid=" suffix.
+    """
 
     __tablename__ = "digest_subscriptions"
     __table_args__ = (UniqueConstraint("workspace", "channel", name="uq_subscription_channel"),)
@@ -149,6 +161,11 @@ class Subscription(Base):
     language: Mapped[str] = mapped_column(String(8))
     created_by: Mapped[str] = mapped_column(String(ID_LENGTH), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    platform: Mapped[str] = mapped_column(String(16), default="slack", server_default="slack")
+    service_url: Mapped[str | None] = mapped_column(String(URL_LENGTH))
+    tenant: Mapped[str | None] = mapped_column(String(ID_LENGTH))
+    team: Mapped[str | None] = mapped_column(String(ID_LENGTH))
+    bot_id: Mapped[str | None] = mapped_column(String(ID_LENGTH))
 
 
 class Delivery(Base):
@@ -165,12 +182,12 @@ class Delivery(Base):
         Index("ix_digest_deliveries_state", "state", "week"),
     )
 
-    id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)  # the digest id
+    id: Mapped[str] = mapped_column(String(SHORT_ID), primary_key=True)  # the digest id
     workspace: Mapped[str] = mapped_column(String(ID_LENGTH))
     channel: Mapped[str] = mapped_column(String(ID_LENGTH))
     week: Mapped[str] = mapped_column(String(8))  # "2026-W10"
-    state: Mapped[str] = mapped_column(String(16))  # posting, retry, posted
-    owner: Mapped[str | None] = mapped_column(String(ID_LENGTH))
+    state: Mapped[str] = mapped_column(String(16))  # posting, retry, posted, failed
+    owner: Mapped[str | None] = mapped_column(String(SHORT_ID))
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,15 +1,29 @@
-"""Digest subscriptions: one per channel of a workspace."""
+"""Digest subscriptions: one per channel of a workspace (a Slack team or a Teams tenant)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
 from sqlalchemy import delete, select
 
 from bot.models import LANGUAGES, Language
 from bot.storage.db import Database
 from bot.storage.schema import Subscription
+
+Platform = Literal["slack", "teams"]
+PLATFORMS: tuple[Platform, ...] = ("slack", "teams")
+
+
+@dataclass(frozen=True)
+class TeamsReference:
+    """What a proactive post to a Teams channel needs besides the channel id."""
+
+    service_url: str  # the Bot Connector that serves this tenant, as the activity named it
+    tenant: str
+    bot_id: str  # "28:<app id>", the bot's account in the conversation
+    team: str | None = None
 
 
 @dataclass(frozen=True)
@@ -25,6 +39,8 @@ class SubscriptionRecord:
     created_by: str
     created_at: datetime
     enterprise: str | None = None
+    platform: Platform = "slack"
+    teams: TeamsReference | None = None  # set exactly when platform == "teams"
 
 
 def save_subscription(database: Database, record: SubscriptionRecord) -> bool:
@@ -91,6 +107,11 @@ def _columns(record: SubscriptionRecord) -> dict[str, object]:
         "language": record.language,
         "created_by": record.created_by,
         "created_at": record.created_at,
+        "platform": record.platform,
+        "service_url": record.teams.service_url if record.teams else None,
+        "tenant": record.teams.tenant if record.teams else None,
+        "team": record.teams.team if record.teams else None,
+        "bot_id": record.teams.bot_id if record.teams else None,
     }
 
 
@@ -108,4 +129,12 @@ def _record(row: Subscription) -> SubscriptionRecord:
         language=row.language if row.language in LANGUAGES else "en",
         created_by=row.created_by,
         created_at=row.created_at,
+        platform="teams" if row.platform == "teams" else "slack",
+        teams=_reference(row),
     )
+
+
+def _reference(row: Subscription) -> TeamsReference | None:
+    if row.platform != "teams" or not (row.service_url and row.tenant and row.bot_id):
+        return None
+    return TeamsReference(row.service_url, row.tenant, row.bot_id, row.team)

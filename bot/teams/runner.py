@@ -67,8 +67,11 @@ class TeamsServer:
         await site.start()
         self.port = int(self._runner.addresses[0][1])
 
-    def serve_until_stopped(self) -> None:
-        """Teams alone in `coach serve`: wait for SIGTERM or Ctrl-C, then stop cleanly."""
+    def stop_on_signals(self) -> threading.Event:
+        """Catch SIGTERM and Ctrl-C from now on: the returned event is set when one arrives.
+
+        Installed before any slower start-up work (the digest scheduler), so a stop that comes
+        early is still a clean stop rather than the default kill."""
         stopped = threading.Event()
 
         def stop(signum: int, frame: Any) -> None:
@@ -76,7 +79,11 @@ class TeamsServer:
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
-        stopped.wait()
+        return stopped
+
+    def serve_until_stopped(self, stopped: threading.Event | None = None) -> None:
+        """Teams alone in `coach serve`: wait for SIGTERM or Ctrl-C, then stop cleanly."""
+        (stopped or self.stop_on_signals()).wait()
         log.info("stopping: finishing the Teams replies in progress")
         self.stop()
 

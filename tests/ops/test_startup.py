@@ -60,7 +60,7 @@ def one_clear_line(done: subprocess.CompletedProcess[str], *words: str) -> str:
         ("COACH_LOG_FORMAT", "xml", "json, text, or auto"),
         ("COACH_RATE_USER_PER_HOUR", "-5", "0 means no limit"),
         ("COACH_LLM_TIMEOUT", "soon", "Seconds per LLM request"),
-        ("COACH_DIGEST_MANAGERS", "admin", "'admin' is not a Slack user id"),
+        ("COACH_DIGEST_MANAGERS", "admin", "'admin' is neither a Slack user id"),
         ("COACH_DIGEST_MANAGERS", "@alice,U024BE7LH", "everyone, admins (workspace admins"),
     ],
 )
@@ -174,6 +174,11 @@ def test_a_secret_with_a_bad_value_is_named_but_never_echoed() -> None:
         (" Admins ", "admins", set()),
         ("U024BE7LH, U0G9QF9C6,U024BE7LH,", "listed", {"U024BE7LH", "U0G9QF9C6"}),
         ("W0ENTERPRISE1", "listed", {"W0ENTERPRISE1"}),
+        (
+            "U024BE7LH,0B3F9C1E-7A2D-4E5F-8A9B-0C1D2E3F4A5B",
+            "listed",
+            {"U024BE7LH", "0b3f9c1e-7a2d-4e5f-8a9b-0c1d2e3f4a5b"},
+        ),
     ],
 )
 def test_digest_managers_are_read_and_normalised(value: str, mode: str, users: set[str]) -> None:
@@ -189,10 +194,10 @@ def test_digest_managers_are_read_and_normalised(value: str, mode: str, users: s
     [
         ("", "it is empty"),
         (" , ", "it is empty"),
-        ("u024be7lh", "'u024be7lh' is not a Slack user id"),
-        ("alice@example.com", "is not a Slack user id"),
+        ("u024be7lh", "'u024be7lh' is neither a Slack user id"),
+        ("alice@example.com", "is neither a Slack user id"),
         ("admins,U024BE7LH", "admins stands alone"),
-        ("nobody", "'nobody' is not a Slack user id"),
+        ("nobody", "'nobody' is neither a Slack user id"),
     ],
 )
 def test_a_bad_digest_managers_value_is_one_message_naming_it(value: str, problem: str) -> None:

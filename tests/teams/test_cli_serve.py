@@ -27,7 +27,13 @@ def _free_port() -> int:
 def _env(tmp_path: Path, **values: str) -> dict[str, str]:
     prefixes = ("SLACK_", "OPENAI_", "COACH_", "MICROSOFT_")
     env = {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
-    return {**env, "COACH_ENGINE": "offline", "COACH_DATA_DIR": str(tmp_path), **values}
+    return {
+        **env,
+        "COACH_ENGINE": "offline",
+        "COACH_METRICS_PORT": "0",
+        "COACH_DATA_DIR": str(tmp_path),
+        **values,
+    }
 
 
 def _get(port: int, path: str) -> tuple[int, str]:

@@ -36,6 +36,7 @@ from bot.slack.digest.blocks import (
 )
 from bot.slack.oauth import WorkspaceClients
 from bot.storage.deliveries import Claim
+from bot.storage.subscriptions import SubscriptionRecord
 
 log = logging.getLogger(__name__)
 
@@ -65,9 +66,9 @@ class SlackDigestPublisher:
         claim: Claim,
         digest: Digest,
         posted: Callable[[str], object],
-        enterprise: str | None = None,
+        subscription: SubscriptionRecord,
     ) -> bool:
-        client = self.clients.client(claim.workspace, enterprise)
+        client = self.clients.client(claim.workspace, subscription.enterprise)
         if client is None:
             raise PublishError(f"no bot token for workspace {claim.workspace}")
         ts = claim.message_ts

@@ -220,13 +220,11 @@ def test_death_after_slack_took_the_post_is_found_by_its_mark(
         def __init__(self, inner: SlackDigestPublisher) -> None:
             self.inner = inner
 
-        def publish(
-            self, claim: Claim, digest: Digest, posted: Any, enterprise: Any = None
-        ) -> bool:
+        def publish(self, claim: Claim, digest: Digest, posted: Any, subscription: Any) -> bool:
             def die(ts: str) -> None:
                 raise Died
 
-            return self.inner.publish(claim, digest, die, enterprise)
+            return self.inner.publish(claim, digest, die, subscription)
 
     dying = make_world(database, fake, engine, DiesBeforeRecording)
     dying.subscribe()
@@ -253,10 +251,8 @@ def test_death_after_the_chart_uploads_nothing_twice(
         def __init__(self, inner: SlackDigestPublisher) -> None:
             self.inner = inner
 
-        def publish(
-            self, claim: Claim, digest: Digest, posted: Any, enterprise: Any = None
-        ) -> bool:
-            self.inner.publish(claim, digest, posted, enterprise)
+        def publish(self, claim: Claim, digest: Digest, posted: Any, subscription: Any) -> bool:
+            self.inner.publish(claim, digest, posted, subscription)
             raise Died
 
     dying = make_world(database, fake, engine, DiesBeforeFinishing)

@@ -7,7 +7,7 @@ upsert in bot/storage/records.py. Rows without a reference (none are written tod
 told apart and stay as they are: the index leaves them out.
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 Create Date: 2026-12-03
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
-down_revision = "0002"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
