@@ -22,12 +22,9 @@ from microsoft_agents.hosting.core.authorization.auth_types import AuthTypes
 
 from bot.config import Settings
 from bot.errors import CoachError
-from bot.teams.cards import notice_card
 from bot.teams.deps import TeamsDeps
 from bot.teams.handlers import extension, feedback, messages, welcome
-from bot.teams.handlers.common import card_message
-from bot.teams.i18n import teams_text
-from bot.teams.incoming import fallback_language, plain_text
+from bot.teams.incoming import plain_text
 
 log = logging.getLogger(__name__)
 
@@ -51,21 +48,6 @@ def digest_args(activity_text: str | None) -> str | None:
 def is_digest_command(context: TurnContext) -> bool:
     activity = context.activity
     return activity.type == "message" and digest_args(activity.text) is not None
-
-
-def digest_unavailable(app: Agent, deps: TeamsDeps) -> None:
-    """Where no Teams digest is installed, "digest …" says so instead of being checked."""
-
-    async def on_digest(context: TurnContext, state: TurnState) -> None:
-        language = fallback_language(context.activity, deps.settings.language)
-        await context.send_activity(
-            card_message(notice_card(teams_text("teams_digest_unavailable", language)))
-        )
-
-    app.add_route(is_digest_command, on_digest)
-
-
-ROUTE_HOOKS: list[RouteHook] = [digest_unavailable]
 
 
 @dataclass(frozen=True)
@@ -112,10 +94,11 @@ def build_teams_app(
     deps: TeamsDeps,
     *,
     connections: Connections | None = None,
-    hooks: Sequence[RouteHook] = ROUTE_HOOKS,
+    hooks: Sequence[RouteHook] = (),
 ) -> TeamsApp:
     """`connections` hands out the bot's outbound tokens (MSAL by default; tests pass one that
-    never asks Entra)."""
+    never asks Entra). `hooks` add routes that must come before the catch-all one (the
+    runner adds the weekly digest's commands)."""
     auth = auth_configuration(settings)
     connections = connections or msal_connections(auth)
     options = ApplicationOptions(

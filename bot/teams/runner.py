@@ -17,6 +17,7 @@ from bot.services.factory import Services
 from bot.storage.db import Database
 from bot.teams.app import TeamsSetupError, build_teams_app
 from bot.teams.deps import build_teams_deps
+from bot.teams.digest.route import digest_hook
 from bot.teams.i18n import load_catalogues
 from bot.teams.server import MESSAGES_PATH, TeamsEndpoint
 
@@ -119,5 +120,5 @@ def build_server(
         )
     load_catalogues()
     deps = build_teams_deps(settings, services, database=database)
-    teams = build_teams_app(settings, deps, connections=connections)
+    teams = build_teams_app(settings, deps, connections=connections, hooks=[digest_hook])
     return TeamsServer(TeamsEndpoint(teams), host, settings.teams_port if port is None else port)

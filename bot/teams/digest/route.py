@@ -1,8 +1,8 @@
 """Plugging the digest into the Teams app and into the one scheduler.
 
-`digest_hook` is a route hook for bot.teams.app.build_teams_app (it replaces the placeholder
-that says "no digest here"): messages that start with "digest" go to commands.handle before
-the catch-all route reads them as a question. `teams_publishers` is what a process that runs
+`digest_hook` is the route hook bot.teams.runner gives bot.teams.app.build_teams_app:
+messages that start with "digest" go to commands.handle before the catch-all route reads them
+as a question. `teams_publishers` is what a process that runs
 the scheduler adds beside Slack's publisher, so one scheduler posts to both platforms.
 """
 
