@@ -215,6 +215,13 @@ STRINGS: dict[str, dict[Language, str]] = {
         "it": "Quando rende?",
     },
     "prompt_3_title": {"en": "Check a draft", "de": "Entwurf prüfen", "it": "Controlla una bozza"},
+    # Past COACH_QUEUE_MAX_BACKLOG: the request was not queued (docs/scaling.md).
+    "busy": {
+        "en": "I'm busy with a lot of requests right now. Please try again in a minute.",
+        "de": "Gerade kommen sehr viele Anfragen bei mir an. Bitte versuche es in einer Minute "
+        "noch einmal.",
+        "it": "In questo momento ricevo moltissime richieste. Riprova tra un minuto, per favore.",
+    },
 }
 
 STRINGS.update(DIGEST_STRINGS)  # the weekly digest's strings live in their own module

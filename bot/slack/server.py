@@ -27,10 +27,9 @@ from bot.config import Settings
 from bot.observability.context import request_scope
 from bot.runtime import settle
 from bot.services.factory import Services
-from bot.slack.app import SlackSetupError, build_app, build_deps
+from bot.slack.app import SlackSetupError, build_app, build_deps, start_workers
 from bot.slack.digest.scheduling import start_digest_scheduler
 from bot.slack.observe import outcome, request_kind
-from bot.slack.priority import AckGate
 from bot.slack.wellformed import bolt_request
 from bot.slack.work import Deps
 
@@ -49,9 +48,12 @@ KIND = "coach.kind"  # set in the WSGI environ once the payload's kind is known
 # view (Slack caps views at 250 kB). 1 MiB leaves room and still bounds memory per request.
 MAX_BODY_BYTES = 1 << 20
 _TYPES = ("application/json", "application/x-www-form-urlencoded")
-# Threads answering HTTP requests. Acks are quick (the slow work runs on the listener
-# executor, sized by COACH_WORKERS), so a few threads carry a lot of traffic.
+# Threads answering HTTP requests. Acks are quick (the slow work is queued, and run by
+# the job workers, COACH_WORKERS of them), so a few threads carry a lot of traffic.
 HTTP_THREADS = 8
+# A job still running after this long at SIGTERM is left to the queue's sweeper on another
+# replica (or this one, restarted): within compose's stop_grace_period of 40 s.
+SHUTDOWN_SECONDS = 30.0
 
 
 class SlackEndpoint:
@@ -61,7 +63,6 @@ class SlackEndpoint:
         self,
         app: App,
         signing_secret: str,
-        gate: AckGate | None = None,
         max_body: int = MAX_BODY_BYTES,
         metrics: Metrics | None = None,
     ) -> None:
@@ -69,7 +70,6 @@ class SlackEndpoint:
             raise ValueError("a signing secret is required in HTTP mode")
         self.app = app
         self.verifier = SignatureVerifier(signing_secret)
-        self.gate = gate or AckGate()
         self.max_body = max_body
         self.metrics = metrics
 
@@ -125,8 +125,7 @@ class SlackEndpoint:
         if request is None:
             return _error(400, "the body is not a Slack payload")
         environ[KIND] = request_kind(request.body)
-        with self.gate.request():
-            return _from_bolt(self.app.dispatch(request))
+        return _from_bolt(self.app.dispatch(request))
 
     def _oauth(self, environ: WSGIEnvironment, path: str) -> tuple[str, list[tuple[str, str]], str]:
         flow = self.app.oauth_flow
@@ -248,15 +247,16 @@ def endpoint_for(settings: Settings, services: Services) -> tuple[SlackEndpoint,
         raise SlackSetupError(
             "SLACK_SIGNING_SECRET is not set; HTTP mode needs it to verify requests"
         )
-    gate = AckGate()
-    deps = build_deps(settings, services, gate=gate)
+    deps = build_deps(settings, services)
     app = build_app(settings, deps)
+    start_workers(settings, deps)
     secret = settings.slack_signing_secret.get_secret_value()
-    return SlackEndpoint(app, secret, gate, metrics=services.metrics), deps
+    return SlackEndpoint(app, secret, metrics=services.metrics), deps
 
 
 def serve(settings: Settings, services: Services, host: str) -> None:
-    """Serve until SIGTERM or Ctrl-C, then finish the replies already acked."""
+    """Serve until SIGTERM or Ctrl-C; then finish the jobs being run. Jobs still queued stay
+    in the queue for the other replicas, or for this one when it is back."""
     endpoint, deps = endpoint_for(settings, services)
     try:
         server = create_server(endpoint, host, settings.port)
@@ -276,7 +276,7 @@ def serve(settings: Settings, services: Services, host: str) -> None:
         log.info("stopping: finishing the replies in progress")
         if scheduler is not None:
             scheduler.stop()  # a digest being posted finishes, or its lease hands it over
-        deps.executor.shutdown(wait=True, cancel_futures=False)
+        deps.shutdown(SHUTDOWN_SECONDS)
 
 
 def _interrupt(signum: int, frame: object) -> None:

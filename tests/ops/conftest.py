@@ -69,7 +69,7 @@ def serving(fake: FakeSlack, settings: Settings, services: Services) -> Iterator
         yield Served(server.port, fake, deps, bolt=endpoint.app)
     finally:
         server.stop()
-        deps.executor.shutdown(wait=True)
+        deps.shutdown()
 
 
 @pytest.fixture

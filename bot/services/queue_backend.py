@@ -1,0 +1,76 @@
+"""Where the reply queue lives: huey on SQLite (the no-server default, one machine) or on
+PostgreSQL (the database several replicas share).
+
+COACH_QUEUE_URL chooses; empty means "beside the data": the PostgreSQL of DATABASE_URL when
+that is PostgreSQL, else a SQLite file of its own in COACH_DATA_DIR (its own file, so the
+queue's writes never wait for the app's records' and the reverse).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from huey import Huey, PostgresHuey, SqliteHuey
+from huey.storage import SqliteStorage
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from bot.errors import CoachError
+
+QUEUE_NAME = "coach"
+SQLITE_FILE = "queue.db"
+# Seconds a worker waits on PostgreSQL's LISTEN before it looks at its stop flag again.
+LISTEN_SECONDS = 0.5
+
+
+class QueueSetupError(CoachError):
+    """COACH_QUEUE_URL names a queue the coach cannot use."""
+
+
+class _SqliteStorage(SqliteStorage):  # type: ignore[misc]  # huey ships no type hints
+    """WAL with synchronous=NORMAL: a killed process loses nothing (the OS keeps the log);
+    only a power cut may lose the last commits, and it costs no fsync per job."""
+
+    def _create_connection(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection = super()._create_connection()
+        conn.execute("pragma synchronous=NORMAL")
+        return conn
+
+
+class _SqliteHuey(SqliteHuey):  # type: ignore[misc]
+    storage_class = _SqliteStorage
+
+
+def queue_location(queue_url: str | None, database_url: str | None, data_dir: Path) -> str:
+    """The queue's URL after the defaults: sqlite:///… or postgresql://…"""
+    if queue_url:
+        return queue_url
+    if database_url and database_url.startswith(("postgres://", "postgresql")):
+        return database_url
+    return f"sqlite:///{data_dir / SQLITE_FILE}"
+
+
+def open_huey(location: str) -> Huey:
+    """A huey instance on `location` (tables are created on first use)."""
+    try:
+        url = make_url(location.replace("postgres://", "postgresql://", 1))
+    except ArgumentError as exc:
+        raise QueueSetupError(f"COACH_QUEUE_URL is not a URL ({exc})") from exc
+    options: dict[str, Any] = {"results": False, "utc": True}
+    if url.get_backend_name() == "sqlite":
+        if not url.database or url.database == ":memory:":
+            raise QueueSetupError("the SQLite queue needs a file: sqlite:///path/queue.db")
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        return _SqliteHuey(QUEUE_NAME, filename=url.database, timeout=10, **options)
+    if url.get_backend_name() == "postgresql":
+        # huey speaks psycopg 3 itself: the same URL without SQLAlchemy's driver suffix.
+        dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
+        return PostgresHuey(
+            QUEUE_NAME, dsn=dsn, read_timeout=LISTEN_SECONDS, connect_timeout=5, **options
+        )
+    raise QueueSetupError(
+        f"COACH_QUEUE_URL: {url.get_backend_name()} queues are not supported; "
+        "use sqlite:///path/queue.db or postgresql://…"
+    )
