@@ -231,6 +231,15 @@ def socket() -> None:
     run_socket_mode(settings, build_server_services(settings))
 
 
+@app.command()
+def worker() -> None:
+    """Run queued Slack replies only (beside `coach serve` with COACH_QUEUE_RUN_JOBS=false)."""
+    from bot.slack.worker import run_worker
+
+    settings = _settings()
+    run_worker(settings, build_server_services(settings))
+
+
 register_storage_commands(app, _settings)  # coach db …, coach digest run
 
 

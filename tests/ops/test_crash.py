@@ -102,3 +102,33 @@ def test_acked_mentions_survive_a_sigkill_and_are_answered_once(
             if second.poll() is None:
                 second.kill()
                 second.wait(10)
+
+
+def test_a_web_only_replica_and_a_coach_worker_answer_together(tmp_path: Path) -> None:
+    with FakeSlack() as fake:
+        env = _env(
+            SLACK_BOT_TOKEN="xoxb-worker-test",
+            SLACK_SIGNING_SECRET=SECRET,
+            SLACK_API_URL=fake.api_url,
+            COACH_DATA_DIR=str(tmp_path / "data"),
+            COACH_DIGEST_SCHEDULER="false",
+        )
+        web, port = _serve({**env, "COACH_QUEUE_RUN_JOBS": "false"}, tmp_path)
+        with (tmp_path / "worker.log").open("wb") as log:
+            worker = subprocess.Popen(_coach("worker"), env=env, cwd=tmp_path, stderr=log)
+        try:
+            harness = Harness(port, fake, None)  # type: ignore[arg-type]
+            _wait_healthy(harness, web)
+            envelope = mention_envelope("<@UBOT> ask is social media free?", event_id="EvW1")
+            assert harness.event(envelope).status == 200
+            (reply,) = fake.wait_for(
+                "chat.postMessage", timeout=60, where=lambda c: "metadata" in c.body
+            )
+            assert "Source" in reply.all_text()
+            worker.send_signal(signal.SIGTERM)
+            assert worker.wait(timeout=30) == 0
+        finally:
+            for process in (web, worker):
+                if process.poll() is None:
+                    process.kill()
+                process.wait(10)
