@@ -21,7 +21,7 @@ from bot.services.factory import Services
 from bot.services.feedback import FeedbackService
 from bot.services.resilience import FallbackDedupStore, durable_feedback, durable_usage
 from bot.services.subscriptions import SubscriptionService
-from bot.slack.jobs import COMMAND, EVENT, JobClients, open_queue
+from bot.slack.jobs import COMMAND, EVENT, SHORTCUT, VIEW, JobClients, open_queue
 from bot.slack.listeners import actions, assistant, commands, events, shortcuts, views
 from bot.slack.locales import LocaleCache
 from bot.slack.oauth import installation_store, oauth_settings
@@ -147,7 +147,8 @@ def build_app(settings: Settings, deps: Deps) -> App:
     for listeners in (commands, events, assistant, shortcuts, actions, views):
         listeners.register(app, deps)
     deps.jobs.register(EVENT, partial(events.run_job, deps), partial(events.job_failed, deps))
-    deps.jobs.register(COMMAND, partial(commands.run_job, deps), partial(commands.job_failed, deps))
+    for kind, module in ((COMMAND, commands), (SHORTCUT, shortcuts), (VIEW, views)):
+        deps.jobs.register(kind, partial(module.run_job, deps), partial(module.job_failed, deps))
     return app
 
 
