@@ -218,7 +218,7 @@ def start(setup: Setup, api_url: str, workers: int) -> None:
         setup.schema = f"coach_bench_{uuid.uuid4().hex[:10]}"
         _admin(f'CREATE SCHEMA "{setup.schema}"')
         env["DATABASE_URL"] = f"{PG_ADMIN}?options=-csearch_path%3D{setup.schema}"
-    for _ in range(setup.replicas):
+    for _ in range(setup.replicas):  # one after the other: the first migrates the schema
         port = free_port()
         process = subprocess.Popen(
             [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1"],
@@ -229,7 +229,6 @@ def start(setup: Setup, api_url: str, workers: int) -> None:
         )
         setup.processes.append(process)
         setup.ports.append(port)
-    for port, process in zip(setup.ports, setup.processes, strict=True):
         _healthy(port, process)
 
 
