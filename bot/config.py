@@ -154,6 +154,14 @@ class Settings(BaseSettings):
         alias="COACH_QUEUE_RUN_JOBS",
         description="false: `coach serve` only acks and queues; `coach worker` runs the jobs.",
     )
+    queue_processes: int = Field(
+        1,
+        alias="COACH_QUEUE_PROCESSES",
+        ge=0,
+        le=64,
+        description="`coach worker` processes `coach serve` starts for the jobs; 0: threads in "
+        "the serving process (they then share its interpreter lock with the acks).",
+    )
     queue_dead_after: float = Field(
         15.0,
         alias="COACH_QUEUE_DEAD_AFTER",

@@ -40,6 +40,7 @@ RUN, ALIVE = "run:", "alive:"
 HEARTBEAT_SECONDS = 2.0
 MAX_ATTEMPTS = 3
 BACKLOG_CACHE_SECONDS = 0.25  # acks read the backlog size this stale at worst
+COMMIT_TIMEOUT = 5.0  # seconds an ack waits for its job's insert (Slack allows 3 in all)
 
 
 class Job(BaseModel):
@@ -92,17 +93,19 @@ class JobQueue:
         self._backlog = _Backlog()
         self._task = huey.task(name=TASK_NAME)(self._execute)
         self._workers: _Workers | None = None
+        self._batches = GroupCommit(huey.storage.enqueue_many)
 
     def register(self, kind: str, run: Handler, gave_up: Handler) -> None:
         self._kinds[kind] = Kind(run, gave_up)
 
     # -- the ack side ---------------------------------------------------------------------------
     def submit(self, job: Job) -> bool:
-        """Queue `job`; False (and nothing queued) when the backlog is at its bound."""
+        """Queue `job` (committed when this returns); False, and nothing queued, when the
+        backlog is at its bound. Raises when the queue's database cannot take it."""
         if self.backlog() >= self.max_backlog:
             self._count("busy")
             return False
-        self._task(job.model_dump_json())
+        self._batches.add(self.huey.serialize_task(self._task.s(job.model_dump_json())))
         self._backlog.size += 1  # until the next read, so a burst cannot overshoot much
         self._count("queued")
         return True
@@ -175,7 +178,7 @@ class JobQueue:
                 continue
             job = Job.model_validate_json(entry["job"]).again()
             log.warning("job %s was left by a dead worker; queued it again", job.id)
-            self._task(job.model_dump_json())
+            self.huey.enqueue(self._task.s(job.model_dump_json()))
             self._count("recovered")
             taken += 1
         for owner, last in alive.items():
@@ -185,6 +188,51 @@ class JobQueue:
 
     def kinds(self) -> Mapping[str, Kind]:
         return dict(self._kinds)
+
+
+class _Batch:
+    def __init__(self) -> None:
+        self.items: list[bytes] = []
+        self.done = threading.Event()
+        self.error: Exception | None = None
+
+
+class GroupCommit:
+    """Acks that arrive together share one insert: each waits for the commit of the batch
+    that holds its job (so an ack still means "queued durably"), and one thread commits
+    batch after batch. Inserting one by one, the acks queued up for the database's lock."""
+
+    def __init__(self, write: Callable[[list[bytes]], None]) -> None:
+        self.write = write
+        self._lock = threading.Condition()
+        self._open = _Batch()
+        self._thread: threading.Thread | None = None
+
+    def add(self, item: bytes) -> None:
+        with self._lock:
+            batch = self._open
+            batch.items.append(item)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="coach-jobs-commit")
+                self._thread.daemon = True
+                self._thread.start()
+            self._lock.notify()
+        if not batch.done.wait(COMMIT_TIMEOUT):
+            raise TimeoutError("the job queue did not take the job in time")
+        if batch.error is not None:
+            raise batch.error
+
+    def _run(self) -> None:
+        while True:
+            with self._lock:
+                while not self._open.items:
+                    self._lock.wait()
+                batch, self._open = self._open, _Batch()
+            try:
+                self.write(batch.items)
+            except Exception as exc:  # each waiting ack raises it: its user hears of it
+                batch.error = exc
+            batch.done.set()
 
 
 class _EmbeddedConsumer(Consumer):  # type: ignore[misc]  # huey ships no type hints

@@ -39,6 +39,13 @@ class _SqliteStorage(SqliteStorage):  # type: ignore[misc]  # huey ships no type
         conn.execute("pragma synchronous=NORMAL")
         return conn
 
+    def enqueue_many(self, items: list[bytes]) -> None:
+        with self.db(commit=True) as cursor:
+            cursor.executemany(
+                "insert into task (queue, data, priority) values (?, ?, 0)",
+                [(self.name, self.to_blob(data)) for data in items],
+            )
+
 
 class _SqliteHuey(SqliteHuey):  # type: ignore[misc]
     storage_class = _SqliteStorage
@@ -70,12 +77,12 @@ class _PostgresStorage(PostgresStorage):  # type: ignore[misc]
                 conn.close()
                 self._local.conn = None
 
-    def enqueue(self, data: bytes, priority: float | None = None) -> None:
-        # One round trip on the ack path. No NOTIFY: the workers poll (see open_huey).
-        with self.db() as cursor:
-            cursor.execute(
-                f"insert into {self.table_task} (queue, data, priority) values (%s, %s, %s)",  # noqa: S608 - huey's own table name
-                (self.name, data, priority or 0),
+    def enqueue_many(self, items: list[bytes]) -> None:
+        # No NOTIFY: the workers poll (see open_huey).
+        with self.db(commit=True) as cursor:
+            cursor.executemany(
+                f"insert into {self.table_task} (queue, data, priority) values (%s, %s, 0)",  # noqa: S608 - huey's own table name
+                [(self.name, data) for data in items],
             )
 
 

@@ -153,8 +153,9 @@ def build_app(settings: Settings, deps: Deps) -> App:
 
 
 def start_workers(settings: Settings, deps: Deps) -> None:
-    """Run queued jobs in this process too, unless COACH_QUEUE_RUN_JOBS is false."""
-    if settings.queue_run_jobs:
+    """Job threads in this process when COACH_QUEUE_PROCESSES is 0 (else `coach serve` starts
+    worker processes: bot/slack/worker.py), unless COACH_QUEUE_RUN_JOBS is false."""
+    if settings.queue_run_jobs and settings.queue_processes == 0:
         deps.jobs.start(settings.workers)
 
 

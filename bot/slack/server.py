@@ -32,6 +32,7 @@ from bot.slack.digest.scheduling import start_digest_scheduler
 from bot.slack.observe import outcome, request_kind
 from bot.slack.wellformed import bolt_request
 from bot.slack.work import Deps
+from bot.slack.worker import SHUTDOWN_SECONDS, worker_processes
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIEnvironment
@@ -51,9 +52,6 @@ _TYPES = ("application/json", "application/x-www-form-urlencoded")
 # Threads answering HTTP requests. Acks are quick (the slow work is queued, and run by
 # the job workers, COACH_WORKERS of them), so a few threads carry a lot of traffic.
 HTTP_THREADS = 8
-# A job still running after this long at SIGTERM is left to the queue's sweeper on another
-# replica (or this one, restarted): within compose's stop_grace_period of 40 s.
-SHUTDOWN_SECONDS = 30.0
 
 
 class SlackEndpoint:
@@ -267,6 +265,7 @@ def serve(settings: Settings, services: Services, host: str) -> None:
         ) from exc
     log.info("serving Slack on http://%s:%s%s", host, server.effective_port, EVENTS_PATH)
     scheduler = start_digest_scheduler(settings, deps)
+    children = worker_processes(settings)
     settle()
     # waitress stops on KeyboardInterrupt; SIGTERM (docker stop, Kubernetes) should too.
     signal.signal(signal.SIGTERM, _interrupt)
@@ -276,6 +275,8 @@ def serve(settings: Settings, services: Services, host: str) -> None:
         log.info("stopping: finishing the replies in progress")
         if scheduler is not None:
             scheduler.stop()  # a digest being posted finishes, or its lease hands it over
+        if children is not None:
+            children.stop()  # each finishes the jobs it is running
         deps.shutdown(SHUTDOWN_SECONDS)
 
 

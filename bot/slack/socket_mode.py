@@ -15,6 +15,7 @@ from bot.services.factory import Services
 from bot.slack.app import SlackSetupError, build_app, build_deps, start_workers
 from bot.slack.digest.scheduling import start_digest_scheduler
 from bot.slack.observe import request_kind
+from bot.slack.worker import worker_processes
 
 if TYPE_CHECKING:
     from slack_sdk.socket_mode.client import BaseSocketModeClient
@@ -34,12 +35,15 @@ def run_socket_mode(settings: Settings, services: Services) -> None:
     start_workers(settings, deps)
     token = settings.slack_app_token.get_secret_value()
     scheduler = start_digest_scheduler(settings, deps)
+    children = worker_processes(settings)
     settle()
     try:
         ObservedSocketModeHandler(app, token, services.metrics).start()  # type: ignore[no-untyped-call]
     finally:
         if scheduler is not None:
             scheduler.stop()
+        if children is not None:
+            children.stop()
         deps.shutdown()  # jobs being run finish; queued ones wait in the queue
 
 

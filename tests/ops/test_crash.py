@@ -58,6 +58,8 @@ def test_acked_mentions_survive_a_sigkill_and_are_answered_once(
             COACH_DATA_DIR=str(tmp_path / "data"),
             COACH_WORKERS="2",
             COACH_QUEUE_DEAD_AFTER="3",
+            # Job threads inside `coach serve`, so that SIGKILL takes them down mid-post too.
+            COACH_QUEUE_PROCESSES="0",
             COACH_DIGEST_SCHEDULER="false",
         )
         if backend == "postgres":

@@ -43,6 +43,7 @@ def slack_settings(api_url: str = "http://127.0.0.1:9/api/") -> Settings:
         SLACK_SIGNING_SECRET=SECRET,
         SLACK_API_URL=api_url,
         COACH_WORKERS=4,
+        COACH_QUEUE_PROCESSES=0,  # job threads in the test's own process
     )
 
 
