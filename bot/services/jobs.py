@@ -33,6 +33,8 @@ from huey.constants import EmptyData
 from huey.consumer import Consumer
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot.observability.context import request_scope
+
 log = logging.getLogger(__name__)
 
 TASK_NAME = "coach.job"  # the one huey task; every process must register it under this name
@@ -53,6 +55,7 @@ class Job(BaseModel):
     id: str = Field(default_factory=lambda: uuid.uuid4().hex)
     attempts: int = 1
     created: float = Field(default_factory=time.time)
+    request_id: str | None = None  # the acked request's, so the worker's log lines match it
 
     def again(self) -> Job:
         return self.model_copy(update={"attempts": self.attempts + 1})
@@ -124,6 +127,21 @@ class JobQueue:
     # -- the worker side ------------------------------------------------------------------------
     def _execute(self, payload: str) -> None:
         job = Job.model_validate_json(payload)
+        with request_scope(job.request_id):
+            self._run_logged(job, payload)
+
+    def run_here(self, job: Job) -> None:
+        """Run `job` now in this thread, outside the queue: for when the queue is down."""
+        kind = self._kinds[job.kind]
+        with request_scope(job.request_id):
+            try:
+                kind.run(job)
+                self._count("done")
+            except Exception:
+                log.exception("job %s (%s) failed", job.id, job.kind)
+                self._count("failed")
+
+    def _run_logged(self, job: Job, payload: str) -> None:
         kind = self._kinds.get(job.kind)
         if kind is None:
             log.error("no handler for job kind %r; dropped job %s", job.kind, job.id)
@@ -155,6 +173,10 @@ class JobQueue:
         if self._workers is not None:
             self._workers.stop(timeout)
             self._workers = None
+
+    def close(self) -> None:
+        """Close the queue's connections (after `stop`; a later call opens new ones)."""
+        self.huey.storage.close()
 
     def beat(self) -> None:
         self.huey.put(ALIVE + self.owner, time.time())

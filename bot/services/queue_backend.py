@@ -58,13 +58,32 @@ class _PostgresStorage(PostgresStorage):  # type: ignore[misc]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._local = threading.local()
+        self._opened: list[Any] = []  # every thread's connection, closed by `close`
+        self._opened_lock = threading.Lock()
         super().__init__(*args, **kwargs)
+
+    def _thread_conn(self) -> Any:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None and not (conn.closed or conn.broken):
+            return conn
+        if conn is not None:
+            self._forget(conn)
+        conn = self._local.conn = self._connect()  # autocommit
+        with self._opened_lock:
+            self._opened.append(conn)
+        return conn
+
+    def _forget(self, conn: Any) -> None:
+        with contextlib.suppress(Exception):
+            conn.close()
+        with self._opened_lock:
+            if conn in self._opened:
+                self._opened.remove(conn)
+        self._local.conn = None
 
     @contextlib.contextmanager
     def db(self, commit: bool = False, close: bool = False) -> Iterator[Any]:
-        conn = getattr(self._local, "conn", None)
-        if conn is None or conn.closed or conn.broken:
-            conn = self._local.conn = self._connect()  # autocommit
+        conn = self._thread_conn()
         try:
             if commit:
                 with conn.transaction(), conn.cursor() as cursor:
@@ -73,9 +92,16 @@ class _PostgresStorage(PostgresStorage):  # type: ignore[misc]
                 with conn.cursor() as cursor:
                     yield cursor
         finally:
-            if close:
+            if close or conn.broken:
+                self._forget(conn)
+
+    def close(self) -> bool:
+        with self._opened_lock:
+            opened, self._opened = self._opened, []
+        for conn in opened:
+            with contextlib.suppress(Exception):
                 conn.close()
-                self._local.conn = None
+        return bool(opened)
 
     def enqueue_many(self, items: list[bytes]) -> None:
         # No NOTIFY: the workers poll (see open_huey).

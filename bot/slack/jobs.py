@@ -17,6 +17,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.config import Settings
+from bot.observability.context import current_request_id
 from bot.services.jobs import Job, JobQueue
 from bot.services.queue_backend import open_huey, queue_location
 from bot.slack.blocks import Message, notice
@@ -56,12 +57,13 @@ def job_data(
 def submit(deps: Deps, kind: str, data: dict[str, Any], busy: Callable[[Message], object]) -> None:
     """Queue the work; past the backlog bound, `busy` gets the polite "try again" instead."""
     language = deps.locales.cached(_user(data["body"]))
+    job = Job(kind=kind, data=data, request_id=current_request_id())
     try:
-        if deps.jobs.submit(Job(kind=kind, data=data)):
+        if deps.jobs.submit(job):
             return
-    except Exception:  # the queue's database is away: the user hears so, nothing silent
-        log.exception("could not queue a %s job", kind)
-        busy(notice(text("error", language)))
+    except Exception as exc:  # the queue's database is away: answer from here, as before
+        log.warning("could not queue a %s job (%s); running it in this process", kind, exc)
+        deps.later(lambda: deps.jobs.run_here(job))
         return
     log.warning("the reply queue is full (%d); told the user to try again", deps.jobs.max_backlog)
     busy(notice(text("busy", language)))

@@ -78,6 +78,7 @@ class Deps:
         light work on the executor."""
         self.jobs.stop(timeout)
         self.executor.shutdown(wait=True, cancel_futures=False)
+        self.jobs.close()
 
 
 def caller(who: Who) -> Caller:
