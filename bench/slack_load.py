@@ -4,8 +4,8 @@ Signed slash commands and thread mentions at 50 concurrent connections, against 
 in the same run, each in its own process behind the same waitress setup:
 
   bare   a Bolt app that only acks (Bolt's own WSGI adapter): the framework's ceiling
-  coach  the real app (offline engine), whose lazy listeners answer every request through a
-         fake Slack Web API (a third process)
+  coach  the real app (offline engine) as `coach serve` runs it: acks and queues; its job
+         worker process answers every request through a fake Slack Web API (another process)
 
 Prints p50/p99 ack latency and requests/s for both, the ratio, and how long the coach took
 to deliver all its replies. Bounded: a fixed number of requests and a hard time limit.
@@ -73,6 +73,7 @@ def role_coach(api_url: str) -> None:
     from bot.runtime import settle
     from bot.services.factory import build_server_services
     from bot.slack.server import create_server, endpoint_for
+    from bot.slack.worker import worker_processes
 
     settings = load_settings(
         _env_file=None,
@@ -89,6 +90,7 @@ def role_coach(api_url: str) -> None:
     # Built as `coach serve` builds it: structured logs and metrics included.
     endpoint, _ = endpoint_for(settings, build_server_services(settings))
     server = create_server(endpoint, "127.0.0.1", 0)
+    worker_processes(settings)  # the job workers `coach serve` starts (they exit with us)
     settle()  # as `coach serve` does before serving
     print(server.effective_port, flush=True)
     server.run()

@@ -158,7 +158,41 @@ class Settings(BaseSettings):
         alias="COACH_WORKERS",
         ge=1,
         le=256,
-        description="Threads running slow listener work (LLM calls) after the ack.",
+        description="Threads of `coach serve` (and `coach worker`) that run queued replies.",
+    )
+    # -- the reply queue (docs/scaling.md) -------------------------------------------------------
+    queue_url: str | None = Field(
+        None,
+        alias="COACH_QUEUE_URL",
+        description="sqlite:///path/queue.db or postgresql://…; default: the PostgreSQL of "
+        "DATABASE_URL, else SQLite in COACH_DATA_DIR.",
+    )
+    queue_max_backlog: int = Field(
+        2000,
+        alias="COACH_QUEUE_MAX_BACKLOG",
+        ge=1,
+        le=1_000_000,
+        description="queued replies past which new requests get a polite 'busy' reply.",
+    )
+    queue_run_jobs: bool = Field(
+        True,
+        alias="COACH_QUEUE_RUN_JOBS",
+        description="false: `coach serve` only acks and queues; `coach worker` runs the jobs.",
+    )
+    queue_processes: int = Field(
+        1,
+        alias="COACH_QUEUE_PROCESSES",
+        ge=0,
+        le=64,
+        description="`coach worker` processes `coach serve` starts for the jobs; 0: threads in "
+        "the serving process (they then share its interpreter lock with the acks).",
+    )
+    queue_dead_after: float = Field(
+        15.0,
+        alias="COACH_QUEUE_DEAD_AFTER",
+        ge=3,
+        le=3600,
+        description="seconds without a heartbeat after which a worker's jobs are run again.",
     )
 
     # -- Microsoft Teams (the Bot Framework's names; needs the .[teams] extra) ----------------

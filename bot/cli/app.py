@@ -290,6 +290,17 @@ def socket() -> None:
         run_socket_mode(settings, services)
 
 
+@app.command()
+def worker(
+    parent: Annotated[int | None, typer.Option(hidden=True)] = None,
+) -> None:
+    """Run queued Slack replies only (beside `coach serve` with COACH_QUEUE_RUN_JOBS=false)."""
+    from bot.slack.worker import run_worker
+
+    settings = _settings()
+    run_worker(settings, build_server_services(settings), parent)
+
+
 register_storage_commands(app, _settings)  # coach db …, coach digest run
 register_teams_commands(app, _settings)  # coach teams package
 

@@ -36,6 +36,7 @@ LIBRARY_FLOORS = {
     "urllib3": logging.INFO,
     "waitress": logging.INFO,
     "websocket": logging.INFO,
+    "huey": logging.WARNING,  # two INFO lines per job ("Executing …", "… executed in")
 }
 _SECRET = re.compile(
     r"\bxox[a-z]-[A-Za-z0-9-]+"  # Slack bot/user/refresh tokens

@@ -31,6 +31,7 @@ ACK_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0)
 LLM_BUCKETS = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 15.0, 30.0, 60.0)
 TASKS = ("ask", "check")
 DIGEST_OUTCOMES = ("posted", "failed")
+JOB_OUTCOMES = ("queued", "done", "failed", "recovered", "gave_up", "busy")
 _LABEL = re.compile(r"^[A-Za-z0-9_.:-]{1,48}$")
 
 
@@ -140,6 +141,12 @@ class Metrics:
             "unavailable, or flushed once it was back.",
             "outcome",
         )
+        self.jobs = self._counter(
+            "coach_jobs",
+            "Reply jobs by outcome: queued, done, failed, recovered (run again after a worker "
+            "died), gave_up (the user was told), busy (refused past the backlog bound).",
+            "outcome",
+        )
         self.usage_pending = Gauge(
             "coach_usage_events_pending",
             "Usage events waiting to be written because the database was unavailable.",
@@ -154,6 +161,8 @@ class Metrics:
             self.digests.labels(outcome)
         for outcome in ("written", "queued", "flushed"):
             self.usage_events.labels(outcome)
+        for outcome in JOB_OUTCOMES:
+            self.jobs.labels(outcome)
         for task in TASKS:
             for engine in ("offline", "llm"):
                 self.tasks.labels(task, engine)
@@ -211,6 +220,9 @@ class Metrics:
         self.digests.labels(_safe(outcome)).inc(amount)
 
     # -- exposition ---------------------------------------------------------------------------
+    def job(self, outcome: str) -> None:
+        self.jobs.labels(outcome).inc()
+
     def render(self) -> tuple[bytes, str]:
         """The text exposition format and its content type."""
         return generate_latest(self.registry), CONTENT_TYPE_LATEST

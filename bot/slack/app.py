@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App
@@ -22,10 +23,11 @@ from bot.services.resilience import FallbackDedupStore, durable_feedback, durabl
 from bot.services.subscriptions import SubscriptionService
 from bot.slack.bolt_logging import bolt_logger
 from bot.slack.i18n import load_catalogues
+from bot.slack.jobs import COMMAND, EVENT, SHORTCUT, VIEW, JobClients, open_queue
 from bot.slack.listeners import actions, assistant, commands, events, shortcuts, views
 from bot.slack.locales import LocaleCache
 from bot.slack.oauth import installation_store, oauth_settings
-from bot.slack.priority import AckGate, ReplyPool
+from bot.slack.pool import ReplyPool
 from bot.slack.results import SharedResults
 from bot.slack.retries import RetryingRespondMiddleware, retry_handlers
 from bot.slack.safety import install_error_handler
@@ -68,19 +70,17 @@ def build_deps(
     services: Services,
     feedback: FeedbackService | None = None,
     dedup: DedupStore | None = None,
-    gate: AckGate | None = None,
     *,
     database: Database | None = None,
 ) -> Deps:
-    """With a `gate` (HTTP mode), slow work waits for in-flight requests to be acked first.
-
-    Without a `database`, the one of the settings is opened and migrated (DATABASE_URL, or
+    """Without a `database`, the one of the settings is opened and migrated (DATABASE_URL, or
     SQLite in COACH_DATA_DIR): feedback, de-duplication, usage, the results kept for Share and
     the LLM limits live there, shared by every process that uses it.
     """
     load_catalogues()
     database = database or _open_database(settings)
-    executor = ReplyPool(settings.workers, gate, name="coach-slack")
+    executor = ReplyPool(settings.workers, name="coach-slack")
+    installations = installation_store(settings, database) if settings.oauth_configured else None
     return Deps(
         settings=settings,
         services=services.with_database(database),
@@ -105,7 +105,9 @@ def build_deps(
             services.engine.knowledge,
             summarizer_for(settings, services.llm.client if services.llm else None),
         ),
-        installations=installation_store(settings, database) if settings.oauth_configured else None,
+        jobs=open_queue(settings, services.metrics),
+        job_clients=JobClients(settings, installations, services.metrics),
+        installations=installations,
     )
 
 
@@ -149,7 +151,17 @@ def build_app(settings: Settings, deps: Deps) -> App:
     install_error_handler(app, settings.language)
     for listeners in (commands, events, assistant, shortcuts, actions, views):
         listeners.register(app, deps)
+    deps.jobs.register(EVENT, partial(events.run_job, deps), partial(events.job_failed, deps))
+    for kind, module in ((COMMAND, commands), (SHORTCUT, shortcuts), (VIEW, views)):
+        deps.jobs.register(kind, partial(module.run_job, deps), partial(module.job_failed, deps))
     return app
+
+
+def start_workers(settings: Settings, deps: Deps) -> None:
+    """Job threads in this process when COACH_QUEUE_PROCESSES is 0 (else `coach serve` starts
+    worker processes: bot/slack/worker.py), unless COACH_QUEUE_RUN_JOBS is false."""
+    if settings.queue_run_jobs and settings.queue_processes == 0:
+        deps.jobs.start(settings.workers)
 
 
 def _multi_workspace(settings: Settings, deps: Deps) -> dict[str, Any]:

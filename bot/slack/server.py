@@ -28,12 +28,12 @@ from bot.observability.context import request_scope
 from bot.runtime import settle
 from bot.services.factory import Services
 from bot.services.scheduler import Publisher
-from bot.slack.app import SlackSetupError, build_app, build_deps
+from bot.slack.app import SlackSetupError, build_app, build_deps, start_workers
 from bot.slack.digest.scheduling import start_digest_scheduler
 from bot.slack.observe import outcome, request_kind
-from bot.slack.priority import AckGate
 from bot.slack.wellformed import bolt_request
 from bot.slack.work import Deps
+from bot.slack.worker import SHUTDOWN_SECONDS, worker_processes
 from bot.storage.subscriptions import Platform
 
 if TYPE_CHECKING:
@@ -50,8 +50,8 @@ KIND = "coach.kind"  # set in the WSGI environ once the payload's kind is known
 # view (Slack caps views at 250 kB). 1 MiB leaves room and still bounds memory per request.
 MAX_BODY_BYTES = 1 << 20
 _TYPES = ("application/json", "application/x-www-form-urlencoded")
-# Threads answering HTTP requests. Acks are quick (the slow work runs on the listener
-# executor, sized by COACH_WORKERS), so a few threads carry a lot of traffic.
+# Threads answering HTTP requests. Acks are quick (the slow work is queued, and run by
+# the job workers, COACH_WORKERS of them), so a few threads carry a lot of traffic.
 HTTP_THREADS = 8
 
 
@@ -62,7 +62,6 @@ class SlackEndpoint:
         self,
         app: App,
         signing_secret: str,
-        gate: AckGate | None = None,
         max_body: int = MAX_BODY_BYTES,
         metrics: Metrics | None = None,
     ) -> None:
@@ -70,7 +69,6 @@ class SlackEndpoint:
             raise ValueError("a signing secret is required in HTTP mode")
         self.app = app
         self.verifier = SignatureVerifier(signing_secret)
-        self.gate = gate or AckGate()
         self.max_body = max_body
         self.metrics = metrics
 
@@ -123,8 +121,7 @@ class SlackEndpoint:
         if request is None:
             return _error(400, "the body is not a Slack payload")
         environ[KIND] = request_kind(request.body)
-        with self.gate.request():
-            return _from_bolt(self.app.dispatch(request))
+        return _from_bolt(self.app.dispatch(request))
 
     def _oauth(self, environ: WSGIEnvironment, path: str) -> tuple[str, list[tuple[str, str]], str]:
         flow = self.app.oauth_flow
@@ -246,11 +243,11 @@ def endpoint_for(settings: Settings, services: Services) -> tuple[SlackEndpoint,
         raise SlackSetupError(
             "SLACK_SIGNING_SECRET is not set; HTTP mode needs it to verify requests"
         )
-    gate = AckGate()
-    deps = build_deps(settings, services, gate=gate)
+    deps = build_deps(settings, services)
     app = build_app(settings, deps)
+    start_workers(settings, deps)
     secret = settings.slack_signing_secret.get_secret_value()
-    return SlackEndpoint(app, secret, gate, metrics=services.metrics), deps
+    return SlackEndpoint(app, secret, metrics=services.metrics), deps
 
 
 def serve(
@@ -259,7 +256,8 @@ def serve(
     host: str,
     digest_publishers: Mapping[Platform, Publisher] | None = None,
 ) -> None:
-    """Serve until SIGTERM or Ctrl-C, then finish the replies already acked.
+    """Serve until SIGTERM or Ctrl-C; then finish the jobs being run. Jobs still queued stay
+    in the queue for the other replicas, or for this one when it is back.
 
     `digest_publishers`: the other platforms' (Teams) for the one digest scheduler."""
     endpoint, deps = endpoint_for(settings, services)
@@ -272,6 +270,7 @@ def serve(
         ) from exc
     log.info("serving Slack on http://%s:%s%s", host, server.effective_port, EVENTS_PATH)
     scheduler = start_digest_scheduler(settings, deps, digest_publishers)
+    children = worker_processes(settings)
     settle()
     # waitress stops on KeyboardInterrupt; SIGTERM (docker stop, Kubernetes) should too.
     signal.signal(signal.SIGTERM, _interrupt)
@@ -281,7 +280,9 @@ def serve(
         log.info("stopping: finishing the replies in progress")
         if scheduler is not None:
             scheduler.stop()  # a digest being posted finishes, or its lease hands it over
-        deps.executor.shutdown(wait=True, cancel_futures=False)
+        if children is not None:
+            children.stop()  # each finishes the jobs it is running
+        deps.shutdown(SHUTDOWN_SECONDS)
 
 
 def _interrupt(signum: int, frame: object) -> None:

@@ -12,9 +12,10 @@ from bot.config import Settings
 from bot.observability.context import request_scope
 from bot.runtime import settle
 from bot.services.factory import Services
-from bot.slack.app import SlackSetupError, build_app, build_deps
+from bot.slack.app import SlackSetupError, build_app, build_deps, start_workers
 from bot.slack.digest.scheduling import start_digest_scheduler
 from bot.slack.observe import request_kind
+from bot.slack.worker import worker_processes
 
 if TYPE_CHECKING:
     from slack_sdk.socket_mode.client import BaseSocketModeClient
@@ -31,15 +32,19 @@ def run_socket_mode(settings: Settings, services: Services) -> None:
         )
     deps = build_deps(settings, services)
     app = build_app(settings, deps)
+    start_workers(settings, deps)
     token = settings.slack_app_token.get_secret_value()
     scheduler = start_digest_scheduler(settings, deps)
+    children = worker_processes(settings)
     settle()
     try:
         ObservedSocketModeHandler(app, token, services.metrics).start()  # type: ignore[no-untyped-call]
     finally:
         if scheduler is not None:
             scheduler.stop()
-        deps.executor.shutdown(wait=True)  # the replies already acked still go out
+        if children is not None:
+            children.stop()
+        deps.shutdown()  # jobs being run finish; queued ones wait in the queue
 
 
 class ObservedSocketModeHandler(SocketModeHandler):

@@ -23,14 +23,16 @@ from bot.services.dedup import DedupStore
 from bot.services.digest import DigestService
 from bot.services.factory import Services
 from bot.services.feedback import FeedbackService
+from bot.services.jobs import JobQueue
 from bot.services.ratelimit import Caller
 from bot.services.subscriptions import SubscriptionService
 from bot.services.usage import Origin, UsageService
 from bot.slack.blocks import Message, answer_message, notice, review_message
 from bot.slack.i18n import slack_text
+from bot.slack.jobs import JobClients
 from bot.slack.locales import LocaleCache
 from bot.slack.payloads import Mention, Who
-from bot.slack.priority import ReplyPool
+from bot.slack.pool import ReplyPool
 from bot.slack.results import ResultStore, new_reference
 from bot.slack.threads import read_parent
 from bot.storage.db import Database
@@ -56,6 +58,8 @@ class Deps:
     usage: UsageService  # what the coach checked and answered, for the digest
     subscriptions: SubscriptionService
     digests: DigestService
+    jobs: JobQueue  # the reply queue: acked mentions and commands, run by any replica's workers
+    job_clients: JobClients  # a job's Web API client and respond, rebuilt from its payload
     installations: InstallationStore | None = None  # multi-workspace mode only
 
     @property
@@ -70,6 +74,13 @@ class Deps:
         request's context, so its log lines carry the request's id.
         """
         self.executor.post(carried(work))
+
+    def shutdown(self, timeout: float | None = None) -> None:
+        """Finish the jobs being run (queued ones wait in the queue for any worker), then the
+        light work on the executor."""
+        self.jobs.stop(timeout)
+        self.executor.shutdown(wait=True, cancel_futures=False)
+        self.jobs.close()
 
 
 def caller(who: Who) -> Caller:

@@ -49,6 +49,7 @@ def ops_settings(api_url: str, data_dir: Path, **extra: Any) -> Settings:
         "SLACK_SIGNING_SECRET": SECRET,
         "SLACK_API_URL": api_url,
         "COACH_WORKERS": 4,
+        "COACH_QUEUE_PROCESSES": 0,  # job threads in the test's own process
         "COACH_DATA_DIR": str(data_dir),
         **extra,
     }
@@ -69,7 +70,7 @@ def serving(fake: FakeSlack, settings: Settings, services: Services) -> Iterator
         yield Served(server.port, fake, deps, bolt=endpoint.app)
     finally:
         server.stop()
-        deps.executor.shutdown(wait=True)
+        deps.shutdown()
 
 
 @pytest.fixture

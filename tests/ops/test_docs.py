@@ -27,7 +27,7 @@ def test_every_setting_is_documented(name: str) -> None:
 def test_the_readme_lists_every_metric() -> None:
     from bot.observability.metrics import Metrics
 
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = _docs()
     names = {family.name for family in Metrics().registry.collect()}
     missing = [
         name

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,8 +21,7 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot.config import Settings
 from bot.services.factory import Services, build_services
-from bot.slack.app import build_app, build_deps
-from bot.slack.priority import AckGate
+from bot.slack.app import build_app, build_deps, start_workers
 from bot.slack.server import BackgroundServer, SlackEndpoint, create_server
 from bot.slack.work import Deps
 from bot.storage.db import Database
@@ -43,6 +43,7 @@ def slack_settings(api_url: str = "http://127.0.0.1:9/api/") -> Settings:
         SLACK_SIGNING_SECRET=SECRET,
         SLACK_API_URL=api_url,
         COACH_WORKERS=4,
+        COACH_QUEUE_PROCESSES=0,  # job threads in the test's own process
     )
 
 
@@ -188,17 +189,20 @@ def running_app(
     """The real app over HTTP on a free loopback port, its Web API pointed at `fake`, its
     records in `database`."""
     settings = settings or slack_settings(fake.api_url)
-    gate = AckGate()
-    deps = build_deps(settings, services, gate=gate, database=database)
+    if settings.queue_url is None:  # a reply queue of its own, never another test's
+        folder = tempfile.mkdtemp(prefix="coach-queue-")
+        settings = settings.model_copy(update={"queue_url": f"sqlite:///{folder}/queue.db"})
+    deps = build_deps(settings, services, database=database)
     app = build_app(settings, deps)
-    endpoint = SlackEndpoint(app, SECRET, gate)
+    start_workers(settings, deps)
+    endpoint = SlackEndpoint(app, SECRET)
     server = BackgroundServer(create_server(endpoint, "127.0.0.1", 0, threads=4))
     server.start()
     try:
         yield Harness(server.port, fake, deps)
     finally:
         server.stop()
-        deps.executor.shutdown(wait=True)
+        deps.shutdown()
 
 
 @pytest.fixture

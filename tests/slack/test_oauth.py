@@ -38,6 +38,7 @@ def oauth_settings(fake: FakeSlack) -> Settings:
         SLACK_SIGNING_SECRET=SECRET,
         SLACK_API_URL=fake.api_url,
         COACH_WORKERS=4,
+        COACH_QUEUE_PROCESSES=0,
     )
 
 

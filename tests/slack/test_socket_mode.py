@@ -7,12 +7,13 @@ adapter hands their `payload` to App.dispatch with mode="socket_mode", as done h
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from slack_bolt import App, BoltRequest
 
 from bot.services.factory import Services
-from bot.slack.app import build_app, build_deps
+from bot.slack.app import build_app, build_deps, start_workers
 from bot.slack.work import Deps
 from bot.storage.db import Database
 from tests.fakes.slack_api import FakeSlack
@@ -21,14 +22,18 @@ from tests.slack.conftest import load, slack_settings
 
 @pytest.fixture
 def socket_app(
-    fake: FakeSlack, services: Services, sqlite_database: Database
+    fake: FakeSlack, services: Services, sqlite_database: Database, tmp_path: Path
 ) -> Iterator[tuple[App, Deps]]:
-    settings = slack_settings(fake.api_url).model_copy(update={"slack_signing_secret": None})
+    settings = slack_settings(fake.api_url).model_copy(
+        update={"slack_signing_secret": None, "queue_url": f"sqlite:///{tmp_path}/queue.db"}
+    )
     deps = build_deps(settings, services, database=sqlite_database)
     try:
-        yield build_app(settings, deps), deps
+        app = build_app(settings, deps)
+        start_workers(settings, deps)
+        yield app, deps
     finally:
-        deps.executor.shutdown(wait=True)
+        deps.shutdown()
 
 
 def test_slash_command_envelope(socket_app: tuple[App, Deps], fake: FakeSlack) -> None:

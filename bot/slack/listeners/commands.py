@@ -5,12 +5,15 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.slack.blocks import Message, check_modal, help_message, traps_message
+from bot.i18n import text
+from bot.services.jobs import Job
+from bot.slack.blocks import Message, check_modal, help_message, notice, traps_message
 from bot.slack.digest.commands import digest_reply
+from bot.slack.jobs import COMMAND, job_data, submit
 from bot.slack.payloads import Command, PayloadError, parse_command
 from bot.slack.work import Deps, ask, check, quick_client, replying_on_failure
 
@@ -22,18 +25,36 @@ TRIGGER_TIMEOUT = 2
 
 def register(app: App, deps: Deps) -> None:
     @app.command("/coach")
-    def coach(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+    def coach(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         try:
             command = parse_command(body)
         except PayloadError as exc:
             log.warning("ignored a malformed /coach request: %s", exc)
             ack()
             return
-        ack()
         if command.subcommand == "check" and not command.argument:
+            ack()
             _open_modal(deps, client, command)
             return
-        deps.later(lambda: _work(deps, client, respond, command))
+        busy: list[Message] = []  # past the backlog bound: the ack itself says so
+        submit(deps, COMMAND, job_data(body, context.team_id, context.enterprise_id), busy.append)
+        if busy:
+            ack(response_type="ephemeral", **busy[0].as_kwargs())
+        else:
+            ack()
+
+
+def run_job(deps: Deps, job: Job) -> None:
+    """A queued /coach command: run it and answer through its response_url."""
+    command = parse_command(job.data["body"])
+    _work(deps, deps.job_clients.client(job), deps.job_clients.respond(job), command)
+
+
+def job_failed(deps: Deps, job: Job) -> None:
+    command = parse_command(job.data["body"])
+    respond = deps.job_clients.respond(job)
+    message = notice(text("error", deps.locales.cached(command.who.user)))
+    respond(response_type="ephemeral", replace_original=False, **message.as_kwargs())
 
 
 def _work(deps: Deps, client: WebClient, respond: Respond, command: Command) -> None:

@@ -1,8 +1,9 @@
 """Events: mentions (in channels and threads), messages, App Home, uninstalls.
 
-Bolt acks an event as soon as its listener returns, and these only hand work to the executor.
-Slack re-delivers events it thinks were lost and may send one message twice (app_mention and
-message), so replies go through `once`.
+Bolt acks an event as soon as its listener returns. Mentions and DMs become jobs on the reply
+queue (bot/slack/jobs.py), answered by whichever worker takes them; the rest is light and runs
+on the executor. Slack re-delivers events it thinks were lost and may send one message twice
+(app_mention and message), so replies go through `once`.
 """
 
 from __future__ import annotations
@@ -14,8 +15,11 @@ from typing import Any
 from slack_bolt import App, BoltContext, BoltRequest
 from slack_sdk import WebClient
 
-from bot.slack.blocks import home_view
+from bot.i18n import text
+from bot.services.jobs import Job
+from bot.slack.blocks import Message, home_view, notice
 from bot.slack.digest.blocks import managers_text, subscription_lines
+from bot.slack.jobs import EVENT, job_data, post_once, submit
 from bot.slack.listeners.assistant import reply_direct
 from bot.slack.payloads import Mention, PayloadError, mentions_bot, parse_mention
 from bot.slack.work import Deps, once, reply_to_mention, replying_on_failure
@@ -28,25 +32,19 @@ _PERSON_SUBTYPES = {None, "thread_broadcast", "file_share"}
 
 def register(app: App, deps: Deps) -> None:
     @app.event("app_mention")
-    def mention(
-        body: dict[str, Any], client: WebClient, context: BoltContext, request: BoltRequest
-    ) -> None:
+    def mention(body: dict[str, Any], context: BoltContext, request: BoltRequest) -> None:
         _log_retry(request)
-        bot = context.bot_user_id
-        deps.later(lambda: _handle(deps, client, body, bot))
+        _queue(deps, body, context)
 
     @app.event("message")
-    def message(
-        body: dict[str, Any], client: WebClient, context: BoltContext, request: BoltRequest
-    ) -> None:
+    def message(body: dict[str, Any], context: BoltContext, request: BoltRequest) -> None:
         event = body.get("event") or {}
         if event.get("subtype") not in _PERSON_SUBTYPES or event.get("bot_id"):
             return
         if event.get("channel_type") != "im" and not mentions_bot(event, context.bot_user_id):
             return  # only messages addressed to the coach
         _log_retry(request)
-        bot = context.bot_user_id
-        deps.later(lambda: _handle(deps, client, body, bot))
+        _queue(deps, body, context)
 
     @app.event("app_home_opened", matchers=[lambda event: event.get("tab", "home") == "home"])
     def home(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
@@ -94,25 +92,59 @@ def forget(deps: Deps, event: Mapping[str, Any], enterprise: str | None, team: s
         log.info("deleted %d records of workspace %s after it uninstalled the app", removed, team)
 
 
-def _handle(
-    deps: Deps, client: WebClient, body: Mapping[str, Any], bot_user_id: str | None
-) -> None:
+def _queue(deps: Deps, body: dict[str, Any], context: BoltContext) -> None:
+    """Hand the reply to the queue; when it is full, say so in the thread, from here."""
+    client = context.client
+
+    def busy(notice: Message) -> None:
+        event = body.get("event") or {}
+        channel, ts = event.get("channel"), event.get("thread_ts") or event.get("ts")
+        if isinstance(channel, str) and isinstance(ts, str) and client is not None:
+            deps.later(
+                lambda: client.chat_postMessage(channel=channel, thread_ts=ts, **notice.as_kwargs())
+            )
+
+    data = job_data(body, context.team_id, context.enterprise_id, bot=context.bot_user_id)
+    submit(deps, EVENT, data, busy)
+
+
+def run_job(deps: Deps, job: Job) -> None:
+    """A queued mention or DM: parse, claim the event (first run only), answer."""
     try:
-        parsed = parse_mention(body, bot_user_id)
+        parsed = parse_mention(job.data["body"], job.data.get("bot"))
     except PayloadError as exc:
         log.warning("ignored a malformed event: %s", exc)
         return
-    if parsed.direct:
-        once(deps, parsed.dedup_keys, lambda: reply_direct(deps, client, parsed))
+    client = deps.job_clients.client(job)
+
+    def work() -> None:
+        if parsed.direct:
+            reply_direct(deps, client, parsed)
+        else:
+            _reply_in_thread(deps, client, parsed, job)
+
+    if job.attempts > 1:
+        work()  # claimed by the run that died; the job id keeps the reply single
     else:
-        once(deps, parsed.dedup_keys, lambda: _reply_in_thread(deps, client, parsed))
+        once(deps, parsed.dedup_keys, work)
 
 
-def _reply_in_thread(deps: Deps, client: WebClient, mention: Mention) -> None:
-    def post(message: Any) -> None:
-        client.chat_postMessage(
-            channel=mention.channel, thread_ts=mention.reply_thread, **message.as_kwargs()
-        )
+def job_failed(deps: Deps, job: Job) -> None:
+    """Tried too often: say so where the answer would have gone."""
+    parsed = parse_mention(job.data["body"], job.data.get("bot"))
+    client = deps.job_clients.client(job)
+    language = deps.locales.cached(parsed.who.user)
+    thread = None if parsed.direct else parsed.reply_thread
+    client.chat_postMessage(
+        channel=parsed.channel,
+        thread_ts=thread or parsed.thread_ts,
+        **notice(text("error", language)).as_kwargs(),
+    )
+
+
+def _reply_in_thread(deps: Deps, client: WebClient, mention: Mention, job: Job) -> None:
+    def post(message: Message) -> None:
+        post_once(client, job, mention.channel, mention.reply_thread, message)
 
     with replying_on_failure(post, deps.locales.cached(mention.who.user)):
         post(reply_to_mention(deps, client, mention))

@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.i18n import text
+from bot.services.jobs import Job
 from bot.slack.blocks import Message, notice
+from bot.slack.jobs import SHORTCUT, job_data, submit
 from bot.slack.payloads import MessageShortcut, PayloadError, parse_shortcut
 from bot.slack.work import Deps, check, replying_on_failure
 
@@ -21,14 +23,35 @@ CALLBACK_ID = "check_message"
 
 def register(app: App, deps: Deps) -> None:
     @app.message_shortcut(CALLBACK_ID)
-    def check_message(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+    def check_message(
+        ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext
+    ) -> None:
         ack()
         try:
-            shortcut = parse_shortcut(body)
+            parse_shortcut(body)
         except PayloadError as exc:
             log.warning("ignored a malformed shortcut: %s", exc)
             return
-        deps.later(lambda: _work(deps, client, respond, shortcut))
+
+        def busy(message: Message) -> None:
+            deps.later(lambda: _ephemeral(respond, message))
+
+        submit(deps, SHORTCUT, job_data(body, context.team_id, context.enterprise_id), busy)
+
+
+def run_job(deps: Deps, job: Job) -> None:
+    shortcut = parse_shortcut(job.data["body"])
+    _work(deps, deps.job_clients.client(job), deps.job_clients.respond(job), shortcut)
+
+
+def job_failed(deps: Deps, job: Job) -> None:
+    shortcut = parse_shortcut(job.data["body"])
+    language = deps.locales.cached(shortcut.who.user)
+    _ephemeral(deps.job_clients.respond(job), notice(text("error", language)))
+
+
+def _ephemeral(respond: Respond, message: Message) -> None:
+    respond(response_type="ephemeral", replace_original=False, **message.as_kwargs())
 
 
 def _work(deps: Deps, client: WebClient, respond: Respond, shortcut: MessageShortcut) -> None:

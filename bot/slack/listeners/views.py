@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 
 from bot.i18n import text
-from bot.slack.blocks import CHECK_MODAL, DRAFT_ACTION, DRAFT_BLOCK, Message
+from bot.services.jobs import Job
+from bot.slack.blocks import CHECK_MODAL, DRAFT_ACTION, DRAFT_BLOCK, Message, notice
+from bot.slack.jobs import VIEW, job_data, submit
 from bot.slack.payloads import ModalSubmission, PayloadError, parse_submission
 from bot.slack.work import Deps, check, replying_on_failure
 
@@ -19,7 +21,7 @@ log = logging.getLogger(__name__)
 
 def register(app: App, deps: Deps) -> None:
     @app.view(CHECK_MODAL)
-    def submitted(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    def submitted(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         try:
             submission = parse_submission(body, DRAFT_BLOCK, DRAFT_ACTION)
         except PayloadError as exc:
@@ -32,7 +34,25 @@ def register(app: App, deps: Deps) -> None:
             ack(response_action="errors", errors={DRAFT_BLOCK: text("form_empty", language)})
             return
         ack()
-        deps.later(lambda: _work(deps, client, submission))
+
+        def busy(message: Message) -> None:
+            deps.later(lambda: _deliver(client, submission, message))
+
+        submit(deps, VIEW, job_data(body, context.team_id, context.enterprise_id), busy)
+
+
+def run_job(deps: Deps, job: Job) -> None:
+    _work(deps, deps.job_clients.client(job), _submission(job))
+
+
+def job_failed(deps: Deps, job: Job) -> None:
+    submission = _submission(job)
+    language = deps.locales.cached(submission.who.user)
+    _deliver(deps.job_clients.client(job), submission, notice(text("error", language)))
+
+
+def _submission(job: Job) -> ModalSubmission:
+    return parse_submission(job.data["body"], DRAFT_BLOCK, DRAFT_ACTION)
 
 
 def _work(deps: Deps, client: WebClient, submission: ModalSubmission) -> None:

@@ -1,0 +1,81 @@
+"""The reply queue on a real SQLite file: the backlog bound, the in-flight ledger that brings
+back a dead worker's jobs, and the last word to the user after too many attempts."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from bot.services.jobs import ALIVE, MAX_ATTEMPTS, RUN, Job, JobQueue
+from bot.services.queue_backend import open_huey, queue_location
+
+
+def _queue(tmp_path: Path, **options: float) -> JobQueue:
+    return JobQueue(open_huey(f"sqlite:///{tmp_path / 'queue.db'}"), max_backlog=3, **options)
+
+
+def _wait(predicate: object, seconds: float = 10) -> None:
+    deadline = time.monotonic() + seconds
+    while not predicate():  # type: ignore[operator]
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
+
+
+def test_the_backlog_is_bounded(tmp_path: Path) -> None:
+    queue = _queue(tmp_path)
+    outcomes = [queue.submit(Job(kind="k", data={"n": n})) for n in range(5)]
+    assert outcomes == [True, True, True, False, False]
+    assert queue.huey.pending_count() == 3
+
+
+def test_jobs_run_on_workers_and_a_second_process_sees_the_same_queue(tmp_path: Path) -> None:
+    producer, consumer = _queue(tmp_path), _queue(tmp_path)
+    seen: list[int] = []
+    consumer.register("k", lambda job: seen.append(job.data["n"]), lambda job: None)
+    for n in range(3):
+        assert producer.submit(Job(kind="k", data={"n": n}))
+    consumer.start(2)
+    try:
+        _wait(lambda: len(seen) == 3)
+    finally:
+        consumer.stop(5)
+    assert sorted(seen) == [0, 1, 2]
+    assert not [k for k in consumer.huey.storage.result_items() if k.startswith(RUN)]
+
+
+def test_a_dead_workers_job_is_queued_again_and_a_live_ones_is_not(tmp_path: Path) -> None:
+    queue = _queue(tmp_path, dead_after=5)
+    dead, live = Job(kind="k", data={"n": 1}), Job(kind="k", data={"n": 2})
+    now = time.time()
+    queue.huey.put(ALIVE + "dead-owner", now - 60)
+    queue.huey.put(ALIVE + "live-owner", now)
+    for job, owner in ((dead, "dead-owner"), (live, "live-owner")):
+        entry = {"owner": owner, "job": job.model_dump_json()}
+        queue.huey.put(RUN + job.id, json.dumps(entry))
+    assert queue.recover(now) == 1
+    assert queue.recover(now) == 0  # taken once only
+    (task,) = queue.huey.pending()
+    again = Job.model_validate_json(task.args[0])
+    assert (again.id, again.attempts) == (dead.id, 2)
+
+
+def test_after_too_many_attempts_the_user_is_told_instead(tmp_path: Path) -> None:
+    queue = _queue(tmp_path)
+    ran: list[str] = []
+    queue.register("k", lambda job: ran.append("run"), lambda job: ran.append("told"))
+    job = Job(kind="k", data={}, attempts=MAX_ATTEMPTS + 1)
+    queue.submit(job)
+    queue.start(1)
+    try:
+        _wait(lambda: ran)
+    finally:
+        queue.stop(5)
+    assert ran == ["told"]
+
+
+def test_the_queue_lives_beside_the_data_by_default(tmp_path: Path) -> None:
+    assert queue_location(None, None, tmp_path) == f"sqlite:///{tmp_path / 'queue.db'}"
+    postgres = "postgresql+psycopg://coach@db/coach"
+    assert queue_location(None, postgres, tmp_path) == postgres
+    assert queue_location("sqlite:///q.db", postgres, tmp_path) == "sqlite:///q.db"
