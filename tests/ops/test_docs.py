@@ -160,4 +160,3 @@ def test_links_point_at_something_that_exists(page: Path) -> None:
 
 def test_no_stale_markers() -> None:
     assert not re.findall(r"<!--\s*section:", all_docs())
-
