@@ -1,5 +1,7 @@
 """Shared fixtures. Tests talk to real parts: the shipped model, real HTTP servers on loopback,
-real databases. Nothing reaches beyond loopback."""
+real databases. Nothing reaches beyond loopback, except the tests marked `registry`
+(tests/ops/test_image.py installs the image's packages from the registry, as the image build
+does): CI runs them; deselect them offline with `-m "not registry"`."""
 
 from __future__ import annotations
 

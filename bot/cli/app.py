@@ -7,7 +7,6 @@ usage or unreadable input. Errors are one line on stderr, never a traceback.
 from __future__ import annotations
 
 import json
-import sys
 from collections import Counter
 from enum import StrEnum
 from functools import cache
@@ -18,10 +17,17 @@ import typer
 from rich.console import Console
 
 from bot import __version__
+from bot.cli.boundary import run_with_boundary
 from bot.cli.db import digest_publishers
 from bot.cli.db import register as register_storage_commands
-from bot.cli.input import EXIT_OK, EXIT_TRAP, EXIT_USAGE, UsageProblem, batch, read_text
-from bot.cli.render import render_answer, render_eval, render_review, render_traps
+from bot.cli.input import EXIT_OK, EXIT_TRAP, UsageProblem, batch, read_text
+from bot.cli.render import (
+    render_answer,
+    render_eval,
+    render_review,
+    render_traps,
+    terminal_console,
+)
 from bot.cli.teams import register as register_teams_commands
 from bot.config import Settings, load_settings
 from bot.core.engine import OfflineEngine
@@ -86,7 +92,7 @@ def _choice(llm: bool | None) -> EngineChoice:
 
 
 def _out() -> Console:
-    return Console(highlight=False, soft_wrap=False)
+    return terminal_console()
 
 
 LangOption = Annotated[
@@ -114,7 +120,11 @@ def check(
     ] = None,
     jsonl: Annotated[
         Path | None,
-        typer.Option("--jsonl", help='Batch: lines of {"id","text"}; writes one result per line.'),
+        typer.Option(
+            "--jsonl",
+            help='Batch: lines of {"id","text"} from a file or "-" (standard input); '
+            "writes one result per line.",
+        ),
     ] = None,
     output_format: FormatOption = Format.text,
     lang: LangOption = None,
@@ -141,7 +151,10 @@ def ask(
     ] = None,
     jsonl: Annotated[
         Path | None,
-        typer.Option("--jsonl", help='Batch: lines of {"id","question"}; one answer per line.'),
+        typer.Option(
+            "--jsonl",
+            help='Batch: lines of {"id","question"} from a file or "-"; one answer per line.',
+        ),
     ] = None,
     output_format: FormatOption = Format.text,
     lang: LangOption = None,
@@ -319,16 +332,18 @@ def _eval_file(name: str) -> Path:
 
 
 def _review_row(text: str, lang: Language | None, engine: EngineChoice) -> dict[str, object]:
+    """One JSONL result: the same fields as `--format json` (plus the line's `id`).
+
+    `traps` is the 0.1 shape (a subset of each finding), kept for one release so existing
+    scripts go on working; new code reads `findings`.
+    """
     review = _reviewer(engine).review(text, lang)
-    return {
-        "language": review.language,
-        "traps": [
-            f.model_dump(
-                include={"number", "slug", "confidence", "evidence", "start", "end", "advice"}
-            )
-            for f in review.findings
-        ],
-    }
+    row: dict[str, object] = review.model_dump(mode="json")
+    row["traps"] = [
+        f.model_dump(include={"number", "slug", "confidence", "evidence", "start", "end", "advice"})
+        for f in review.findings
+    ]
+    return row
 
 
 def _answer_row(question: str, lang: Language | None, engine: EngineChoice) -> dict[str, object]:
@@ -342,15 +357,5 @@ def _answer_row(question: str, lang: Language | None, engine: EngineChoice) -> d
 
 
 def main() -> None:
-    """Entry point with one error boundary: a friendly line on stderr, never a traceback."""
-    # Typer handles usage errors itself (exit 2); our own errors are caught here.
-    try:
-        app()
-    except CoachError as exc:
-        # soft_wrap: one line, however narrow the terminal (log collectors keep lines whole)
-        Console(stderr=True, highlight=False, soft_wrap=True).print(
-            f"coach: error: {exc}", markup=False
-        )
-        sys.exit(EXIT_USAGE)
-    except (BrokenPipeError, KeyboardInterrupt):
-        sys.exit(130)
+    """Entry point: `coach` behind its one error boundary."""
+    run_with_boundary(app)

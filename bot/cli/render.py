@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import sys
+import textwrap
 from types import TracebackType
-from typing import Any
+from typing import IO, Any, TextIO, cast
 
 from rich.console import Console
 from rich.padding import Padding
@@ -15,6 +17,56 @@ from rich.text import Text
 from bot.core.knowledge import KnowledgeBase
 from bot.i18n import plural, text
 from bot.models import TRAP_NUMBERS, Answer, Language, Review
+
+_INDENT = "   "
+# textwrap breaks only at ASCII whitespace, so a no-break space keeps "[chars a–b]" whole.
+_NBSP = "\u00a0"
+
+
+class TrimmedLines(io.TextIOBase):
+    """A file for a Console writing to a pipe: drops the spaces rich pads lines and cells with.
+
+    On a terminal the padding is invisible; in a file or a linter's log it is noise that
+    breaks diffs, so every line loses its trailing spaces before it is written.
+    """
+
+    def __init__(self, target: TextIO) -> None:
+        super().__init__()
+        self._target, self._pending = target, ""
+
+    def write(self, text: str) -> int:
+        *lines, self._pending = (self._pending + text).split("\n")
+        for line in lines:
+            self._target.write(line.rstrip(" ") + "\n")
+        return len(text)
+
+    def flush(self) -> None:
+        if self._pending:
+            self._target.write(self._pending.rstrip(" "))
+            self._pending = ""
+        self._target.flush()
+
+
+def terminal_console() -> Console:
+    """Standard output: colour and padding on a terminal, trimmed plain lines when piped."""
+    if sys.stdout.isatty():
+        return Console(highlight=False, soft_wrap=False)
+    # A text stream in all but typeshed's eyes (TextIOBase is not declared an IO[str]).
+    trimmed = cast(IO[str], TrimmedLines(sys.stdout))
+    return Console(file=trimmed, highlight=False, soft_wrap=False)
+
+
+def _quote(console: Console, evidence: str, start: int, end: int) -> None:
+    """The evidence in quotes with its `[chars a–b]` tag, wrapped so the tag never splits."""
+    tag = f"[chars{_NBSP}{start}–{end}]"
+    width = max(30, console.width - len(_INDENT))
+    lines = textwrap.wrap(f"“{evidence}”  {tag}", width, break_on_hyphens=False) or [""]
+    for line in lines:
+        quote, found, rest = line.partition(tag)
+        text = Text(_INDENT) + Text(quote, style="italic")
+        if found:
+            text.append(found.replace(_NBSP, " ") + rest, style="dim")
+        console.print(text, soft_wrap=True)
 
 
 def render_review(console: Console, review: Review, knowledge: KnowledgeBase) -> None:
@@ -31,11 +83,7 @@ def render_review(console: Console, review: Review, knowledge: KnowledgeBase) ->
         line.append(f"  {title}", style="bold")
         line.append(f"  ({finding.confidence:.0%})", style="dim")
         console.print(line)
-        quote = Text("“", style="italic")
-        quote.append(finding.evidence, style="italic")
-        quote.append("”", style="italic")
-        quote.append(f"  [chars {finding.start}–{finding.end}]", style="dim")
-        console.print(Padding(quote, (0, 0, 0, 3)))
+        _quote(console, finding.evidence, finding.start, finding.end)
         console.print(Padding(Text("→ " + finding.advice), (0, 0, 0, 3)))
         if finding.rewrite:
             console.print(Padding(Text("✎ " + finding.rewrite, style="cyan"), (0, 0, 0, 3)))

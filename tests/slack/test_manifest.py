@@ -45,16 +45,20 @@ def test_the_schema_catches_a_typo(manifest: dict[str, Any], validator: Draft7Va
     assert list(validator.iter_errors(broken))
 
 
-def test_socket_mode_variant_is_valid_too(
+def test_the_socket_mode_manifest_is_valid_and_the_same_app(
     manifest: dict[str, Any], validator: Draft7Validator
 ) -> None:
-    socket = json.loads(json.dumps(manifest))
-    socket["settings"]["socket_mode_enabled"] = True
-    del socket["settings"]["event_subscriptions"]["request_url"]
-    del socket["settings"]["interactivity"]["request_url"]
-    for command in socket["features"]["slash_commands"]:
-        del command["url"]
+    """manifest.socket.json is manifest.json with Socket Mode on and no request URLs, so a
+    newcomer pastes it as it is; the two never drift apart."""
+    socket = json.loads((ROOT / "manifest.socket.json").read_text(encoding="utf-8"))
     assert not list(validator.iter_errors(socket))
+    expected = json.loads(json.dumps(manifest))
+    expected["settings"]["socket_mode_enabled"] = True
+    del expected["settings"]["event_subscriptions"]["request_url"]
+    del expected["settings"]["interactivity"]["request_url"]
+    for command in expected["features"]["slash_commands"]:
+        del command["url"]
+    assert socket == expected
 
 
 def test_manifest_declares_what_the_app_handles(manifest: dict[str, Any]) -> None:
