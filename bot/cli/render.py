@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from bot.core.knowledge import KnowledgeBase
+from bot.core.phrases import language_name
 from bot.models import TRAP_NUMBERS, Answer, Language, Review
 
 _LABELS: dict[str, dict[Language, str]] = {
@@ -27,6 +28,14 @@ _LABELS: dict[str, dict[Language, str]] = {
         "it": "{n} trappola/e trovata/e",
     },
     "source": {"en": "Source", "de": "Quelle", "it": "Fonte"},
+    "other_language": {
+        "en": "This text looks {name}. The coach reviews English, German and Italian; "
+        "what follows is only a best-effort check.",
+        "de": "Dieser Text ist anscheinend auf {name}. Der Coach prüft Englisch, Deutsch und "
+        "Italienisch; was folgt, ist nur eine Prüfung nach bestem Vermögen.",
+        "it": "Questo testo sembra scritto in {name}. Il coach esamina inglese, tedesco e "
+        "italiano; quanto segue è solo un controllo indicativo.",
+    },
 }
 
 
@@ -36,6 +45,9 @@ def _label(key: str, language: Language, **values: object) -> str:
 
 def render_review(console: Console, review: Review, knowledge: KnowledgeBase) -> None:
     language = review.language
+    if review.other_language:
+        name = language_name(review.other_language, language)
+        console.print(Text(_label("other_language", language, name=name), style="bold"))
     if review.clean:
         console.print(Text("✓ " + _label("clean", language), style="bold green"))
         return
@@ -90,6 +102,7 @@ def render_traps(console: Console, knowledge: KnowledgeBase, language: Language)
 
 def render_eval(console: Console, report: dict[str, Any]) -> None:
     drafts = report["drafts"]["all"]
+    console.print(f"Set: {report['set']}")
     table = Table(title=f"Trap detection ({drafts['items']} drafts, engine {report['engine']})")
     for column in ("trap", "precision", "recall", "F1"):
         table.add_column(column, justify="right")

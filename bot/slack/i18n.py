@@ -215,6 +215,14 @@ STRINGS: dict[str, dict[Language, str]] = {
         "it": "Quando rende?",
     },
     "prompt_3_title": {"en": "Check a draft", "de": "Entwurf prüfen", "it": "Controlla una bozza"},
+    "review_other_language": {
+        "en": "This text looks {name}. The coach reviews English, German and Italian; "
+        "what follows is only a best-effort check.",
+        "de": "Dieser Text ist anscheinend auf {name}. Der Coach prüft Englisch, Deutsch und "
+        "Italienisch; was folgt, ist nur eine Prüfung nach bestem Vermögen.",
+        "it": "Questo testo sembra scritto in {name}. Il coach esamina inglese, tedesco e "
+        "italiano; quanto segue è solo un controllo indicativo.",
+    },
 }
 
 STRINGS.update(DIGEST_STRINGS)  # the weekly digest's strings live in their own module
