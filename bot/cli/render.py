@@ -134,6 +134,28 @@ def render_eval(console: Console, report: dict[str, Any]) -> None:
     for key, value in report["questions"].items():
         if key != "all":
             console.print(f"  {key}: top-1 {value['top1_acc']:.3f}  ({value['items']} items)")
+    if "offline" in report:
+        console.print()
+        console.print(_side_by_side(report))
+
+
+def _side_by_side(report: dict[str, Any]) -> Table:
+    """The LLM path next to the offline engine on the same set: it must do no worse."""
+    table = Table(title="LLM path vs offline engine (same set)")
+    for column in ("figure", str(report["engine"]), "offline"):
+        table.add_column(column, justify="right")
+    rows = [
+        ("macro-F1", "drafts", "macro_f1"),
+        ("clean FPR", "drafts", "clean_fpr"),
+        ("exact match", "drafts", "exact_match"),
+        ("question top-1", "questions", "top1_acc"),
+        ("not covered right", "questions", "null_acc"),
+    ]
+    for label, part, key in rows:
+        ours, theirs = report[part]["all"][key], report["offline"][part]["all"][key]
+        table.add_row(label, f"{ours:.3f}", f"{theirs:.3f}")
+    table.add_row("results by engine", str(report["results_by_engine"]), "")
+    return table
 
 
 class BatchProgress:
