@@ -134,10 +134,11 @@ def whole_units(drafts: list[Draft], kb: KnowledgeBase | None = None) -> list[Un
     for group, draft in enumerate(drafts):
         plain = " ".join(p.plain for p in segments(to_plain(draft.text)))
         units.append(Unit(group, draft.language, plain or draft.text, draft.traps))
-    # A one-line draft is judged whole too: the trap's title and misconception must carry there.
+    # A one-line draft is judged whole too: the trap stated in the knowledge base's own words
+    # (title, misconception, warning signs) must carry there as well as sentence by sentence.
     for item in kb or ():
         for language in LANGUAGES:
             entry = item.entry(language)
-            for text in (entry.title, entry.misconception):
+            for text in (entry.title, entry.misconception, *entry.warning_signs):
                 units.append(Unit(-item.number, language, text, frozenset({item.number})))
     return units
