@@ -62,6 +62,9 @@ _ITALIAN_ELISION = re.compile(
     r"\b(?:[ldcsmtn]|un|all|dall|dell|nell|sull|quest|quell|cos|dov|com|anch|c)'(?=[^\W\d_])",
     re.IGNORECASE,
 )
+# A text's language shows in its first few thousand characters; a 40,000-character paste
+# need not be read whole for it.
+_SAMPLE_CHARS = 4000
 # Languages we do not review, whose function words flag a text as probably not ours.
 _FOREIGN = ("fr", "es", "pt", "nl")
 
@@ -121,6 +124,7 @@ class LanguageDetector:
     def detect(self, text: str, fallback: Language | None = None) -> Detection:
         """Detect the language; `fallback` (e.g. a Slack locale) wins when the text says little."""
         fallback = fallback or self.default
+        text = text[:_SAMPLE_CHARS]
         words = [w.lower() for w in _WORD.findall(text)]
         if not words:
             return Detection(fallback, "und", 0.0)
