@@ -106,6 +106,9 @@ class LLMAnswerer(PromptedTask):
                 engine="llm",
                 notes=notes,
             )
+        if _confidently_routed(offline) and citations[0].number != offline.topic:
+            # Nor may it move a confident topic elsewhere: the offline answer stands.
+            return offline.model_copy(update={"notes": notes})
         text = defuse(reply.text.strip(), question)
         if not text:
             raise LLMOutputError("the answer has no text")

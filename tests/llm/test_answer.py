@@ -167,3 +167,15 @@ def test_not_covered_does_not_override_a_confident_offline_routing(
     answer = llm_answerer.ask(question)
     assert answer.topic == 2
     assert answer.text == offline.text
+
+
+def test_a_model_cannot_move_a_confident_topic_elsewhere(
+    fake_openai: FakeOpenAI, llm_answerer: AnswerService, engine: OfflineEngine
+) -> None:
+    question = "Every post has to pay off within a week, is that realistic?"
+    offline = engine.answer(question)
+    assert offline.topic == 2 and offline.ranking[0].score >= 0.6
+    fake_openai.script(chat(answer_json([5], "Social media is never free.")))
+    answer = llm_answerer.ask(question)
+    assert answer.topic == 2
+    assert answer.text == offline.text
