@@ -41,6 +41,9 @@ class Review(Frozen):
     findings: tuple[Finding, ...] = ()
     engine: Engine = "offline"
     notes: tuple[str, ...] = ()
+    # The text's language (ISO 639-1, e.g. "fr") when it is not one the coach reviews; the
+    # findings are then only a best-effort check in `language`, and front ends say so.
+    other_language: str | None = None
 
     @property
     def clean(self) -> bool:

@@ -1,4 +1,4 @@
-"""Validate the hand-written training corpus (training/drafts/*.jsonl, training/questions/*.jsonl).
+"""Validate the hand-written corpus (training/drafts, training/questions, training/heldout).
 
 Run: python training/validate.py   -- prints counts, exits 1 on the first batch of problems.
 """
@@ -67,7 +67,9 @@ def main() -> int:
     seen: set[str] = set()
     stats: Counter[str] = Counter()
     for kind, check in (("drafts", check_draft), ("questions", check_question)):
-        for path in sorted((ROOT / kind).glob("*.jsonl")):
+        # the held-out set (never trained on) is checked too, and a text in both is a leak
+        held_out = ROOT / "heldout" / f"{kind}.jsonl"
+        for path in [*sorted((ROOT / kind).glob("*.jsonl")), held_out]:
             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
                 where = f"{path.relative_to(ROOT)}:{n}"
                 if not line.strip():
@@ -77,6 +79,7 @@ def main() -> int:
                 except json.JSONDecodeError as exc:
                     problems.append(f"{where}: not JSON ({exc})")
                     continue
+                row.pop("id", None)
                 problems += check(row, where)
                 key = (row.get("text") or row.get("question") or "").strip().lower()
                 if key in seen:

@@ -7,7 +7,6 @@ usage or unreadable input. Errors are one line on stderr, never a traceback.
 from __future__ import annotations
 
 import json
-from collections import Counter
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
@@ -32,7 +31,7 @@ from bot.cli.teams import register as register_teams_commands
 from bot.config import Settings, load_settings
 from bot.core.engine import OfflineEngine
 from bot.errors import CoachError
-from bot.models import Answer, Language, Review
+from bot.models import Language
 from bot.observability.metrics_server import serving_metrics
 from bot.services.answer import AnswerService
 from bot.services.factory import Services, build_server_services, build_services
@@ -186,37 +185,19 @@ def evaluate(
     output_format: FormatOption = Format.text,
     llm: EngineOption = None,
 ) -> None:
-    """Score the detector and the question routing on a labelled set (default ../shared/eval)."""
-    from bot.core.evaluation import read_jsonl, score_drafts, score_questions
+    """Score the detector and the question routing on a labelled set.
 
-    drafts = drafts or _eval_file("drafts.jsonl")
-    questions = questions or _eval_file("questions.jsonl")
-    try:
-        draft_rows, question_rows = read_jsonl(drafts), read_jsonl(questions)
-    except (OSError, ValueError) as exc:
-        raise UsageProblem(f"cannot read the evaluation set: {exc}") from exc
+    By default the held-out tenth of our own corpus (training/heldout, never trained on);
+    COACH_EVAL_DIR or --drafts/--questions pick another. With --llm the offline engine is
+    scored too, side by side, so the LLM path can be seen to do no worse.
+    """
+    from bot.cli.evaluate import eval_set, scored
+
+    draft_rows, question_rows, label = eval_set(_settings().eval_dir, drafts, questions)
     services = _services(_choice(llm))
-    engines: Counter[str] = Counter()  # which engine gave each result (the LLM may fall back)
-
-    def review(text: str) -> Review:
-        result = services.review.review(text)
-        engines[result.engine] += 1
-        return result
-
-    def answer(question: str) -> Answer:
-        result = services.answer.ask(question)
-        engines[result.engine] += 1
-        return result
-
-    draft_scores = score_drafts(draft_rows, review)
-    question_scores, language_ok = score_questions(question_rows, answer)
-    report = {
-        "engine": services.engine_name,
-        "results_by_engine": dict(engines),
-        "drafts": {key: value.summary() for key, value in draft_scores.items()},
-        "questions": {key: value.summary() for key, value in question_scores.items()},
-        "answer_language_acc": language_ok / max(1, len(question_rows)),
-    }
+    report: dict[str, object] = {"set": label, **scored(services, draft_rows, question_rows)}
+    if services.engine_name != "offline":
+        report["offline"] = scored(_services("offline"), draft_rows, question_rows)
     if output_format is Format.json:
         typer.echo(json.dumps(report, indent=2))
     else:
@@ -316,19 +297,6 @@ def worker(
 
 register_storage_commands(app, _settings)  # coach db …, coach digest run
 register_teams_commands(app, _settings)  # coach teams package
-
-
-def _eval_file(name: str) -> Path:
-    configured = _settings().eval_dir
-    candidates = [configured] if configured else []
-    candidates += [
-        Path.cwd() / ".." / "shared" / "eval",
-        Path(__file__).resolve().parents[3] / "shared" / "eval",
-    ]
-    for folder in candidates:
-        if (folder / name).is_file():
-            return (folder / name).resolve()
-    raise UsageProblem(f"no {name} found (looked in ../shared/eval); pass --drafts/--questions")
 
 
 def _review_row(text: str, lang: Language | None, engine: EngineChoice) -> dict[str, object]:

@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from bot.core.knowledge import KnowledgeBase
+from bot.core.phrases import language_name
 from bot.i18n import plural, text
 from bot.models import TRAP_NUMBERS, Answer, Language, Review
 
@@ -71,6 +72,9 @@ def _quote(console: Console, evidence: str, start: int, end: int) -> None:
 
 def render_review(console: Console, review: Review, knowledge: KnowledgeBase) -> None:
     language = review.language
+    if review.other_language:
+        name = language_name(review.other_language, language)
+        console.print(Text(text("review_other_language", language, name=name), style="bold"))
     if review.clean:
         console.print(Text("✓ " + text("review_clean", language), style="bold green"))
         return
@@ -121,6 +125,7 @@ def render_traps(console: Console, knowledge: KnowledgeBase, language: Language)
 
 def render_eval(console: Console, report: dict[str, Any]) -> None:
     drafts = report["drafts"]["all"]
+    console.print(f"Set: {report['set']}")
     table = Table(title=f"Trap detection ({drafts['items']} drafts, engine {report['engine']})")
     for column in ("trap", "precision", "recall", "F1"):
         table.add_column(column, justify="right")
@@ -152,6 +157,28 @@ def render_eval(console: Console, report: dict[str, Any]) -> None:
     for key, value in report["questions"].items():
         if key != "all":
             console.print(f"  {key}: top-1 {value['top1_acc']:.3f}  ({value['items']} items)")
+    if "offline" in report:
+        console.print()
+        console.print(_side_by_side(report))
+
+
+def _side_by_side(report: dict[str, Any]) -> Table:
+    """The LLM path next to the offline engine on the same set: it must do no worse."""
+    table = Table(title="LLM path vs offline engine (same set)")
+    for column in ("figure", str(report["engine"]), "offline"):
+        table.add_column(column, justify="right")
+    rows = [
+        ("macro-F1", "drafts", "macro_f1"),
+        ("clean FPR", "drafts", "clean_fpr"),
+        ("exact match", "drafts", "exact_match"),
+        ("question top-1", "questions", "top1_acc"),
+        ("not covered right", "questions", "null_acc"),
+    ]
+    for label, part, key in rows:
+        ours, theirs = report[part]["all"][key], report["offline"][part]["all"][key]
+        table.add_row(label, f"{ours:.3f}", f"{theirs:.3f}")
+    table.add_row("results by engine", str(report["results_by_engine"]), "")
+    return table
 
 
 class BatchProgress:

@@ -22,6 +22,8 @@ from bot.core.text import segments, to_plain
 from bot.models import LANGUAGES, Language
 
 TRAINING = Path(__file__).resolve().parents[2] / "training"
+# training/heldout/ is never read here: it is the default set `coach eval` scores, so the
+# figures it gives are out of sample (see training/split_heldout.py).
 # The modules whose changes change what a model learns (next to this file).
 _MODEL_SOURCES = (
     "corpus.py",
@@ -31,6 +33,7 @@ _MODEL_SOURCES = (
     "concepts.yaml",
     "text.py",
     "linear.py",
+    "decision.py",
 )
 
 
@@ -86,7 +89,11 @@ def load_questions(root: Path = TRAINING) -> list[tuple[Language, str, int]]:
 def fingerprint(root: Path = TRAINING, knowledge: Path | None = None) -> str:
     digest = hashlib.sha256()
     for path in sorted(
-        [*root.glob("*/*.jsonl"), *(knowledge or data_dir("knowledge")).glob("*.yaml")]
+        [
+            *root.glob("drafts/*.jsonl"),
+            *root.glob("questions/*.jsonl"),
+            *(knowledge or data_dir("knowledge")).glob("*.yaml"),
+        ]
     ):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
@@ -108,20 +115,30 @@ def sentence_units(drafts: list[Draft], kb: KnowledgeBase) -> list[Unit]:
             units.append(Unit(group, draft.language, part.plain, hit))
         for number, quote in draft.evidence.items():
             units.append(Unit(group, draft.language, to_plain(quote).text, frozenset({number})))
-    # The knowledge base: warning signs are positives, "what to do instead" is good practice.
+    # The knowledge base: its title, misconception and warning signs state the trap outright
+    # (positives, each sentence on its own); "what to do instead" is good practice.
     for item in kb:
         for language in LANGUAGES:
             entry = item.entry(language)
-            for sign in entry.warning_signs:
+            stated = [entry.title, *entry.warning_signs]
+            stated += [p.plain for p in segments(to_plain(entry.misconception))]
+            for sign in stated:
                 units.append(Unit(-item.number, language, sign, frozenset({item.number})))
             for part in segments(to_plain(entry.instead)):
                 units.append(Unit(-item.number, language, part.plain, frozenset()))
     return units
 
 
-def whole_units(drafts: list[Draft]) -> list[Unit]:
+def whole_units(drafts: list[Draft], kb: KnowledgeBase | None = None) -> list[Unit]:
     units = []
     for group, draft in enumerate(drafts):
         plain = " ".join(p.plain for p in segments(to_plain(draft.text)))
         units.append(Unit(group, draft.language, plain or draft.text, draft.traps))
+    # A one-line draft is judged whole too: the trap stated in the knowledge base's own words
+    # (title, misconception, warning signs) must carry there as well as sentence by sentence.
+    for item in kb or ():
+        for language in LANGUAGES:
+            entry = item.entry(language)
+            for text in (entry.title, entry.misconception, *entry.warning_signs):
+                units.append(Unit(-item.number, language, text, frozenset({item.number})))
     return units

@@ -16,7 +16,7 @@ from bot.core.model import OfflineModel
 from bot.core.phrases import phrase
 from bot.core.resources import data_dir, model_path
 from bot.core.router import QuestionRouter
-from bot.models import Answer, Language, Review
+from bot.models import LANGUAGES, Answer, Language, Review
 
 # A second misconception is cited too when it scores at least this share of the first.
 _SEE_ALSO_SHARE = 0.6
@@ -51,8 +51,14 @@ class OfflineEngine:
         return self.languages.detect(text, fallback).language
 
     def review(self, text: str, fallback: Language | None = None) -> Review:
-        language = self.language(text, fallback)
-        return Review(language=language, findings=self.detector.detect(text, language))
+        detection = self.languages.detect(text, fallback)
+        language = detection.language
+        other = detection.detected if detection.detected not in (*LANGUAGES, "und") else None
+        return Review(
+            language=language,
+            findings=self.detector.detect(text, language),
+            other_language=other,
+        )
 
     def answer(self, question: str, fallback: Language | None = None) -> Answer:
         language = self.language(question, fallback)

@@ -1,4 +1,6 @@
-"""`coach eval`: score the detector and the router on a labelled set (default ../shared/eval).
+"""`coach eval`: score the detector and the router on a labelled set.
+
+The default set is training/heldout/: a tenth of our own corpus that training never reads.
 
 Metrics follow the set's README: per-trap precision/recall/F1, micro and macro F1, the clean-text
 false-positive rate, exact match, question top-1 (a null gold counts only when the coach says
@@ -15,7 +17,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.models import TRAP_NUMBERS, Answer, Review
+from bot.errors import CoachError
+from bot.models import LANGUAGES, TRAP_NUMBERS, Answer, Review
+
+
+class EvalSetError(CoachError):
+    """An evaluation file is missing, unreadable or has a row that breaks the schema."""
 
 
 @dataclass
@@ -116,7 +123,65 @@ def _timing(seconds: list[float]) -> dict[str, float]:
 
 
 def read_jsonl(path: Path) -> list[dict[str, object]]:
-    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+    """Every row of a JSONL file; the error names the file and the (1-based) line."""
+    try:
+        lines = path.read_text("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise EvalSetError(f"cannot read {path}: {exc}") from exc
+    rows = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise EvalSetError(f"{path}:{number}: not JSON ({exc.msg})") from exc
+        if not isinstance(row, dict):
+            raise EvalSetError(f"{path}:{number}: expected a JSON object")
+        rows.append({**row, _LINE: number})
+    return rows
+
+
+_LINE = "\x00line"  # where a row came from, for error messages; not a schema field
+
+
+def _where(path: Path, row: dict[str, object]) -> str:
+    return f"{path}:{row.get(_LINE, '?')}"
+
+
+def check_drafts(path: Path, rows: list[dict[str, object]]) -> None:
+    """Each row has a text, a known language and its traps as a list of 1-5."""
+    for row in rows:
+        missing = [k for k in ("text", "traps") if k not in row]
+        if missing:
+            raise EvalSetError(f"{_where(path, row)}: missing field {missing[0]!r}")
+        traps = row["traps"]
+        if not isinstance(row["text"], str):
+            raise EvalSetError(f"{_where(path, row)}: text must be a string")
+        if not isinstance(traps, list) or any(
+            type(t) is not int or t not in TRAP_NUMBERS for t in traps
+        ):
+            raise EvalSetError(f"{_where(path, row)}: traps must be a list of numbers 1-5")
+        _check_language(path, row)
+
+
+def check_questions(path: Path, rows: list[dict[str, object]]) -> None:
+    """Each row has a question and a topic that is 1-5 or null."""
+    for row in rows:
+        missing = [k for k in ("question", "topic") if k not in row]
+        if missing:
+            raise EvalSetError(f"{_where(path, row)}: missing field {missing[0]!r}")
+        if not isinstance(row["question"], str):
+            raise EvalSetError(f"{_where(path, row)}: question must be a string")
+        topic = row["topic"]
+        if topic is not None and (type(topic) is not int or topic not in TRAP_NUMBERS):
+            raise EvalSetError(f"{_where(path, row)}: topic must be a number 1-5 or null")
+        _check_language(path, row)
+
+
+def _check_language(path: Path, row: dict[str, object]) -> None:
+    if "lang" in row and row["lang"] not in LANGUAGES:
+        raise EvalSetError(f"{_where(path, row)}: lang must be one of {', '.join(LANGUAGES)}")
 
 
 def score_drafts(

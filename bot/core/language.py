@@ -6,7 +6,13 @@ wifi password in the Berlin office?" comes out Italian); its high-accuracy mode 
 0.6 s to load. Function words settle short texts instead: the stop-word lists of the
 `stop-words` package, minus the words two of our languages share, decide when one language
 clearly has more of them. A few other European languages are in lingua's model so that a French
-or Spanish text is recognised as "other" instead of being forced into en/de/it.
+or Spanish text is recognised as "other" instead of being forced into en/de/it; their own
+function words keep such a text from being settled as Italian on "la" and "con".
+
+Loanwords must not outvote a text's grammar: a German plan full of "Call-to-Action",
+"Owned Media first" and "Community Management" is German. Only function words that stand as
+words of the sentence count: lower-case (or opening a sentence) and not part of a hyphenated
+compound. English nouns inside German are capitalised; English function words are not.
 """
 
 from __future__ import annotations
@@ -47,6 +53,20 @@ _LINGUA = {
     LinguaLanguage.DUTCH: "nl",
 }
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+# A word that can be a function word: not glued to a hyphen on either side ("Call-to-Action").
+_FREE_WORD = re.compile(r"(?<![-‐])\b[^\W\d_]+(?:'[^\W\d_]+)?\b(?![-‐])")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;\n•*-]\s*)$")
+# Spelling no English loanword has: umlauts and ß; Italian elisions (l'account, cos'è, dell').
+_GERMAN_LETTERS = re.compile(r"[^\W\d_]*[äöüß][^\W\d_]*", re.IGNORECASE)
+_ITALIAN_ELISION = re.compile(
+    r"\b(?:[ldcsmtn]|un|all|dall|dell|nell|sull|quest|quell|cos|dov|com|anch|c)'(?=[^\W\d_])",
+    re.IGNORECASE,
+)
+# A text's language shows in its first few thousand characters; a 40,000-character paste
+# need not be read whole for it.
+_SAMPLE_CHARS = 4000
+# Languages we do not review, whose function words flag a text as probably not ours.
+_FOREIGN = ("fr", "es", "pt", "nl")
 
 
 @cache
@@ -57,6 +77,25 @@ def _function_words() -> dict[Language, frozenset[str]]:
         lang: frozenset(words[lang].difference(*(words[o] for o in LANGUAGES if o != lang)))
         for lang in LANGUAGES
     }
+
+
+@cache
+def _foreign_words() -> frozenset[str]:
+    ours = set().union(*(set(get_stop_words(lang)) | _EXTRA_WORDS[lang] for lang in LANGUAGES))
+    theirs = set().union(*(set(get_stop_words(lang)) for lang in _FOREIGN))
+    return frozenset(w for w in theirs - ours if len(w) > 1)
+
+
+def _grammar_words(text: str) -> list[str]:
+    """The words that may be function words: lower-case or sentence-initial, not in compounds."""
+    found = []
+    for match in _FREE_WORD.finditer(text):
+        word = match.group()
+        if word.islower() or _SENTENCE_START.search(
+            text[max(0, match.start() - 3) : match.start()]
+        ):
+            found.append(word.lower())
+    return found
 
 
 @dataclass(frozen=True)
@@ -85,14 +124,21 @@ class LanguageDetector:
     def detect(self, text: str, fallback: Language | None = None) -> Detection:
         """Detect the language; `fallback` (e.g. a Slack locale) wins when the text says little."""
         fallback = fallback or self.default
+        text = text[:_SAMPLE_CHARS]
         words = [w.lower() for w in _WORD.findall(text)]
         if not words:
             return Detection(fallback, "und", 0.0)
-        function_words = _function_words()
-        hits = {lang: sum(w in function_words[lang] for w in words) for lang in LANGUAGES}
-        ranked = sorted(LANGUAGES, key=lambda lang: -hits[lang])
-        best, second = hits[ranked[0]], hits[ranked[1]]
-        if best >= 2 and best >= 2 * second:
+        function_words, grammar = _function_words(), _grammar_words(text)
+        hits = {lang: sum(w in function_words[lang] for w in grammar) for lang in LANGUAGES}
+        hits["de"] += len(_GERMAN_LETTERS.findall(text))
+        hits["it"] += len(_ITALIAN_ELISION.findall(text))
+        # English is where the loanwords come from ("first", "via", "to"): its function words
+        # count half against the others; German and Italian ones never appear in English text.
+        weighed = {lang: hits[lang] * (0.5 if lang == "en" else 1.0) for lang in LANGUAGES}
+        ranked = sorted(LANGUAGES, key=lambda lang: -weighed[lang])
+        best, second = weighed[ranked[0]], weighed[ranked[1]]
+        foreign = sum(w in _foreign_words() for w in grammar)
+        if hits[ranked[0]] >= 2 and best >= 2 * max(second, foreign):
             return Detection(ranked[0], ranked[0], min(1.0, 0.5 + best / len(words)))
         scores = {
             _LINGUA[c.language]: c.value
@@ -101,6 +147,9 @@ class LanguageDetector:
         for lang in LANGUAGES:  # a weaker nudge from function words when neither side is clear
             scores[lang] = scores.get(lang, 0.0) + hits[lang] / len(words)
         code = max(scores, key=lambda c: scores[c])
+        if code not in LANGUAGES and foreign < 2:
+            # lingua's guess alone is not enough to tell a user we cannot read the text
+            code = max(LANGUAGES, key=lambda c: scores[c])
         confidence = min(1.0, scores[code])
         if code not in LANGUAGES or confidence < 0.3:
             return Detection(fallback, code, confidence)  # best effort: answer in the fallback

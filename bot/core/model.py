@@ -40,6 +40,8 @@ class OfflineModel:
             "thresholds": self.detector.thresholds,
             "sentence_weight": self.detector.sentence_weight,
             "router_floor": self.router.floor,
+            "support_floor": self.detector.support_floor,
+            "alone": self.detector.alone,
         }
         arrays = {
             "meta": np.array(json.dumps(meta)),
@@ -65,6 +67,8 @@ class OfflineModel:
                 head_from_arrays("detector.whole", arrays),
                 {int(k): float(v) for k, v in meta["thresholds"].items()},
                 float(meta["sentence_weight"]),
+                {int(k): float(v) for k, v in meta.get("support_floor", {}).items()},
+                float(meta.get("alone", 2.0)),
             )
             router = RouterModel(
                 Featurizer(views_from_arrays("router", arrays)),

@@ -38,3 +38,17 @@ PHRASES: dict[str, dict[Language, str]] = {
 
 def phrase(key: str, language: Language, **values: object) -> str:
     return PHRASES[key][language].format(**values)
+
+
+# Names of the languages the detector recognises but the coach does not review, in each
+# interface language (for "This text looks French: …"); any other code is shown as is.
+OTHER_LANGUAGES: dict[str, dict[Language, str]] = {
+    "fr": {"en": "French", "de": "Französisch", "it": "francese"},
+    "es": {"en": "Spanish", "de": "Spanisch", "it": "spagnolo"},
+    "pt": {"en": "Portuguese", "de": "Portugiesisch", "it": "portoghese"},
+    "nl": {"en": "Dutch", "de": "Niederländisch", "it": "olandese"},
+}
+
+
+def language_name(code: str, language: Language) -> str:
+    return OTHER_LANGUAGES.get(code, {}).get(language, code)

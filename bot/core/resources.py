@@ -15,3 +15,9 @@ def data_dir(name: str) -> Path:
 
 def model_path() -> Path:
     return _PACKAGE / "core" / "artifacts" / "offline-model.npz"
+
+
+def heldout_dir() -> Path:
+    """The held-out tenth of our corpus that `coach eval` scores by default (never trained on)."""
+    installed = _PACKAGE / "_data" / "heldout"
+    return installed if installed.is_dir() else _PACKAGE.parent / "training" / "heldout"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 from scipy.sparse import csr_matrix, hstack
@@ -26,6 +27,14 @@ from bot.core.corpus import (
     sentence_units,
     whole_units,
 )
+from bot.core.decision import (
+    OutOfFold,
+    choose_alone,
+    choose_thresholds,
+    figures,
+    flags,
+    report,
+)
 from bot.core.detector import DetectorModel, TrapDetector
 from bot.core.features import ANALYZERS, VIEWS, tag, untag
 from bot.core.knowledge import KnowledgeBase
@@ -39,11 +48,14 @@ SEED = 7
 
 
 CONCEPT_WEIGHT = 1.0
-# How much the best sentence counts against the whole text in a trap's score. Cross-validation
-# on our corpus prefers 0.5 (macro-F1 0.883 vs 0.871), but at 0.5 the whole-text head can veto
-# a sentence that states the trap outright (the shipped example plan lost its "every post must
-# bring 20 installs in 48 hours"): an explicit sentence should carry, so 0.7.
-SENTENCE_WEIGHT = 0.7
+# How much the best sentence counts against the whole text in a trap's score: cross-validation
+# on our corpus prefers 0.5. (It was 0.7 so that an explicit sentence could not be vetoed by the
+# whole-text head; the "sentence alone" rule in bot.core.decision does that job now.)
+SENTENCE_WEIGHT = 0.5
+# The clean-text false-positive budget the blend thresholds may spend (a fifth per trap), and
+# what reporting a trap on one sentence alone may add to it.
+MAX_CLEAN_FPR = 0.05
+ALONE_EXTRA_FPR = 0.005
 _MIN_DF = {"words": 2, "chars": 3, "concepts": 2}
 
 
@@ -97,7 +109,7 @@ def _classifier(c: float) -> LogisticRegression:
 def fit_detector(
     drafts: list[Draft], kb: KnowledgeBase, c: float = 40.0, weight: float = SENTENCE_WEIGHT
 ) -> DetectorModel:
-    sentences, wholes = sentence_units(drafts, kb), whole_units(drafts)
+    sentences, wholes = sentence_units(drafts, kb), whole_units(drafts, kb)
     featurizer = TrainingFeaturizer()
     featurizer.fit_transform(
         [u.text for u in sentences + wholes], [u.language for u in sentences + wholes]
@@ -170,73 +182,65 @@ def fit_router(
     return RouterModel(featurizer.export(), head, floor)
 
 
-def _f1(tp: int, fp: int, fn: int) -> float:
-    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
-
-
-def choose_thresholds(
-    scores: np.ndarray, gold: list[frozenset[int]], max_clean_fpr: float = 0.05
-) -> dict[int, float]:
-    """Per trap, the threshold with the best F1 whose false alarms on clean texts stay rare.
-
-    Each trap may spend a fifth of the clean-text false-positive budget, so that all five
-    together stay within it: a false alarm costs the coach its credibility.
-    """
-    clean = np.array([not g for g in gold])
-    chosen = {}
-    for column, t in enumerate(TRAP_NUMBERS):
-        truth = np.array([t in g for g in gold])
-        best = (-1.0, 0.5)
-        for threshold in np.arange(0.30, 0.95, 0.01):
-            flagged = scores[:, column] >= threshold
-            if flagged[clean].mean() > max_clean_fpr / len(TRAP_NUMBERS):
-                continue
-            tp = int((flagged & truth).sum())
-            f1 = _f1(tp, int((flagged & ~truth).sum()), int((~flagged & truth).sum()))
-            if f1 > best[0]:
-                best = (f1, float(round(threshold, 2)))
-        chosen[t] = best[1]
-    return chosen
-
-
-def out_of_fold(drafts: list[Draft], kb: KnowledgeBase, c: float, weight: float) -> np.ndarray:
-    scores = np.zeros((len(drafts), len(TRAP_NUMBERS)))
+def out_of_fold(
+    drafts: list[Draft], kb: KnowledgeBase, c: float, weight: float
+) -> tuple[OutOfFold, dict[int, list[float]]]:
+    """Scores per draft, and per trap the sentence scores of its evidence quotes."""
+    blended = np.zeros((len(drafts), len(TRAP_NUMBERS)))
+    sentence = np.zeros((len(drafts), len(TRAP_NUMBERS)))
+    quotes: dict[int, list[float]] = {t: [] for t in TRAP_NUMBERS}
     groups = np.arange(len(drafts))
     for train_idx, test_idx in GroupKFold(n_splits=5).split(groups, groups=groups):
         model = fit_detector([drafts[i] for i in train_idx], kb, c, weight)
         detector = TrapDetector(model, kb)
         for i in test_idx:
-            scores[i] = detector.scores(drafts[i].text, drafts[i].language).blended
-    return scores
+            scores = detector.scores(drafts[i].text, drafts[i].language)
+            blended[i] = scores.blended
+            sentence[i] = scores.best_sentence
+            for number, quote in drafts[i].evidence.items():
+                support = detector.support(quote, drafts[i].language)
+                quotes[number].append(float(support[TRAP_NUMBERS.index(number)]))
+    return OutOfFold(blended, sentence, [d.traps for d in drafts]), quotes
 
 
-def report(scores: np.ndarray, gold: list[frozenset[int]], thresholds: dict[int, float]) -> str:
-    lines, f1s = [], []
-    clean = [not g for g in gold]
-    any_flag = np.zeros(len(gold), dtype=bool)
+def choose_support_floor(quotes: dict[int, list[float]], oof: OutOfFold) -> dict[int, float]:
+    """Per trap, the sentence score an LLM's quote needs, out of fold: one that 9 in 10 true
+    evidence quotes reach, but not below what the best sentence of 1 in 20 clean drafts reaches.
+    """
+    clean = np.array([not g for g in oof.gold])
+    floor = {}
     for column, t in enumerate(TRAP_NUMBERS):
-        flagged = scores[:, column] >= thresholds[t]
-        any_flag |= flagged
-        truth = np.array([t in g for g in gold])
-        tp, fp, fn = (
-            int((flagged & truth).sum()),
-            int((flagged & ~truth).sum()),
-            int((~flagged & truth).sum()),
-        )
-        f1s.append(_f1(tp, fp, fn))
-        lines.append(f"trap {t}: thr {thresholds[t]:.2f} tp {tp} fp {fp} fn {fn} F1 {f1s[-1]:.3f}")
-    fpr = any_flag[np.array(clean)].mean()
-    lines.append(f"macro-F1 {np.mean(f1s):.3f}  clean FPR {fpr:.3f}")
-    return "\n".join(lines)
+        true = float(np.quantile(quotes[t], 0.1)) if quotes[t] else 0.5
+        false = float(np.quantile(oof.sentence[clean, column], 0.95)) if clean.any() else 0.5
+        floor[t] = round(max(true, false), 3)
+    return floor
 
 
-def build(c: float = 40.0, weight: float = SENTENCE_WEIGHT) -> OfflineModel:
+def decide(oof: OutOfFold) -> tuple[dict[int, float], float]:
+    thresholds = choose_thresholds(oof, MAX_CLEAN_FPR)
+    _, fpr = figures(oof, flags(oof.blended, oof.sentence, thresholds, 2.0))
+    alone = choose_alone(oof, thresholds, fpr + ALONE_EXTRA_FPR)
+    print(report(oof, thresholds, alone))
+    return thresholds, alone
+
+
+def build(
+    c: float = 40.0, weight: float = SENTENCE_WEIGHT, save_oof: Path | None = None
+) -> OfflineModel:
     kb = KnowledgeBase.load(data_dir("knowledge"))
     drafts = load_drafts()
-    oof = out_of_fold(drafts, kb, c, weight)
-    thresholds = choose_thresholds(oof, [d.traps for d in drafts])
-    print(report(oof, [d.traps for d in drafts], thresholds))
-    detector = replace(fit_detector(drafts, kb, c, weight), thresholds=thresholds)
+    oof, quotes = out_of_fold(drafts, kb, c, weight)
+    if save_oof:
+        oof.save(save_oof)
+    thresholds, alone = decide(oof)
+    floor = choose_support_floor(quotes, oof)
+    print(f"support floor for LLM-added traps: {floor}")
+    detector = replace(
+        fit_detector(drafts, kb, c, weight),
+        thresholds=thresholds,
+        alone=alone,
+        support_floor=floor,
+    )
     questions = load_questions()
     router = fit_router(questions, kb, floor=choose_floor(questions, kb))
     return OfflineModel(detector, router, fingerprint())
@@ -249,15 +253,16 @@ def main() -> None:
     parser.add_argument("--cv", action="store_true", help="cross-validate only")
     parser.add_argument("-C", type=float, default=40.0)
     parser.add_argument("--weight", type=float, default=SENTENCE_WEIGHT)
+    parser.add_argument("--save-oof", type=Path, help="keep out-of-fold scores (.npz)")
     args = parser.parse_args()
     if args.cv:
         kb = KnowledgeBase.load(data_dir("knowledge"))
-        drafts = load_drafts()
-        oof = out_of_fold(drafts, kb, args.C, args.weight)
-        gold = [d.traps for d in drafts]
-        print(report(oof, gold, choose_thresholds(oof, gold)))
+        oof, _ = out_of_fold(load_drafts(), kb, args.C, args.weight)
+        if args.save_oof:
+            oof.save(args.save_oof)
+        decide(oof)
         return
-    model = build(args.C, args.weight)
+    model = build(args.C, args.weight, args.save_oof)
     model.save(model_path())
     size = model_path().stat().st_size // 1024
     print(f"wrote {model_path()} ({size} KiB), fingerprint {model.fingerprint}")

@@ -19,6 +19,18 @@ from bot.llm.schemas import GroundedAnswer
 from bot.llm.task import PromptedTask
 from bot.models import Answer, Language
 
+# The offline router's top score above which its topic stands against a model's "not covered"
+# (its "not covered" floor is far lower; at this level it is right nearly every time).
+CONFIDENT_ROUTE = 0.6
+
+
+def _confidently_routed(offline: Answer) -> bool:
+    return (
+        offline.topic is not None
+        and bool(offline.ranking)
+        and (offline.ranking[0].score >= CONFIDENT_ROUTE)
+    )
+
 
 class LLMAnswerer(PromptedTask):
     def __init__(
@@ -79,6 +91,10 @@ class LLMAnswerer(PromptedTask):
         notes = offline.notes
         if len(part) < len(question):
             notes += (note("question_cut", language, chars=len(part)),)
+        if not citations and _confidently_routed(offline):
+            # A weak model's "not covered" must not lose an answer the offline router is sure
+            # of: the offline answer stands (and says it is the offline engine's).
+            return offline.model_copy(update={"notes": notes})
         if not citations:
             # Not covered: the fixed, grounded text rather than whatever the model improvised.
             text = self.not_covered(language)
@@ -90,6 +106,9 @@ class LLMAnswerer(PromptedTask):
                 engine="llm",
                 notes=notes,
             )
+        if _confidently_routed(offline) and citations[0].number != offline.topic:
+            # Nor may it move a confident topic elsewhere: the offline answer stands.
+            return offline.model_copy(update={"notes": notes})
         text = defuse(reply.text.strip(), question)
         if not text:
             raise LLMOutputError("the answer has no text")

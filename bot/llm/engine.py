@@ -49,7 +49,12 @@ class LLMEngine:
         engine = cls(
             client,
             LLMReviewer(
-                client, prompt=prompts.review, knowledge=knowledge, counter=counter, limits=limits
+                client,
+                prompt=prompts.review,
+                knowledge=knowledge,
+                counter=counter,
+                limits=limits,
+                detector=offline.detector,
             ),
             LLMAnswerer(
                 client,

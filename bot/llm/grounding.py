@@ -9,7 +9,7 @@ into "this is perfect" still gets them.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from bot.core.knowledge import KnowledgeBase
 from bot.llm.safety import defuse
@@ -56,19 +56,44 @@ def ground_findings(
             end=span[1],
             advice=item.entry(language).instead,
             why=defuse(finding.why.strip(), text) or None,
-            rewrite=defuse(finding.rewrite.strip(), text) or None,
+            rewrite=_rewrite(finding.rewrite, text[span[0] : span[1]], text),
         )
     return list(kept.values())
 
 
-def merge(llm: list[Finding], offline: Review, reviewed_chars: int) -> tuple[Finding, ...]:
+def _same_words(a: str, b: str) -> bool:
+    return (
+        " ".join(a.strip(_QUOTE_MARKS).split()).casefold()
+        == " ".join(b.strip(_QUOTE_MARKS).split()).casefold()
+    )
+
+
+def _rewrite(proposed: str, evidence: str, text: str) -> str | None:
+    """The model's rewrite, unless it is empty or just the evidence again (no help at all)."""
+    rewrite = defuse(proposed.strip(), text)
+    return None if not rewrite or _same_words(rewrite, evidence) else rewrite
+
+
+def merge(
+    llm: list[Finding],
+    offline: Review,
+    reviewed_chars: int,
+    supported: Callable[[Finding], bool] = lambda _: True,
+) -> tuple[Finding, ...]:
     """The model's findings plus the offline ones it must not drop.
 
-    An offline finding stays when it is confident, or when its evidence lies beyond the part
-    of a long draft that the model saw. A trap both found keeps the model's quote and
-    explanation with the higher confidence.
+    A weak model must not make the coach worse. A trap only the model found stays only when
+    its quote reads as that trap to the offline sentence model too (`supported`). An offline
+    finding stays when it is confident, or when its evidence lies beyond the part of a long
+    draft that the model saw. A trap both found keeps the model's quote and explanation with
+    the higher confidence.
     """
-    merged = {finding.number: finding for finding in llm}
+    offline_numbers = {finding.number for finding in offline.findings}
+    merged = {
+        finding.number: finding
+        for finding in llm
+        if finding.number in offline_numbers or supported(finding)
+    }
     for finding in offline.findings:
         ours = merged.get(finding.number)
         if ours is not None:

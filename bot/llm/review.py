@@ -2,18 +2,39 @@
 
 from __future__ import annotations
 
-from bot.llm.client import Deadline
+from collections.abc import Callable
+
+from bot.core.detector import TrapDetector
+from bot.core.knowledge import KnowledgeBase
+from bot.llm.budget import TokenCounter
+from bot.llm.client import ChatClient, Deadline
 from bot.llm.errors import LLMGroundingError
 from bot.llm.grounding import ground_findings, merge
+from bot.llm.limits import Limits
 from bot.llm.material import LANGUAGE_NAMES, review_hints
 from bot.llm.notes import note
 from bot.llm.parsing import parse_reply
+from bot.llm.prompts import Prompt
 from bot.llm.schemas import DraftReview
 from bot.llm.task import PromptedTask
-from bot.models import Language, Review
+from bot.models import Finding, Language, Review
 
 
 class LLMReviewer(PromptedTask):
+    def __init__(
+        self,
+        client: ChatClient,
+        *,
+        prompt: Prompt,
+        knowledge: KnowledgeBase,
+        counter: TokenCounter,
+        limits: Limits,
+        detector: TrapDetector | None = None,
+    ) -> None:
+        super().__init__(client, prompt=prompt, knowledge=knowledge, counter=counter, limits=limits)
+        # The offline detector vouches for traps only the model found (see grounding.merge).
+        self.detector = detector
+
     def fixed_tokens(self, language: Language, hints: str = "- none") -> int:
         """Tokens of everything but the draft itself."""
         return super().fixed_tokens(language, hints)
@@ -37,10 +58,17 @@ class LLMReviewer(PromptedTask):
             notes += (note("draft_cut", language, chars=len(part)),)
         return Review(
             language=language,
-            findings=merge(findings, offline, len(part)),
+            findings=merge(findings, offline, len(part), self._supported(language)),
             engine="llm",
             notes=notes,
+            other_language=offline.other_language,
         )
+
+    def _supported(self, language: Language) -> Callable[[Finding], bool]:
+        detector = self.detector
+        if detector is None:
+            return lambda _: True
+        return lambda finding: detector.supports(finding.evidence, finding.number, language)
 
     def _user(self, language: Language, hints: str, draft: str) -> str:
         return self.prompt.user.render(language=LANGUAGE_NAMES[language], hints=hints, draft=draft)

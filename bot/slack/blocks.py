@@ -29,6 +29,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.core.knowledge import KnowledgeBase
+from bot.core.phrases import language_name
 from bot.i18n import plural, text
 from bot.models import Answer, Finding, Language, Review
 from bot.slack.i18n import slack_text
@@ -149,6 +150,9 @@ def review_message(
         for finding in review.findings:
             body += _finding(finding, knowledge, language)
     body += [_context(escape(note)) for note in review.notes]
+    if review.other_language:  # said first: the findings below are only a best effort
+        name = language_name(review.other_language, language)
+        body.insert(0, _context(text("review_other_language", language, name=name)))
     tail = [
         _actions(
             language,

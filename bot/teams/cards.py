@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.core.knowledge import KnowledgeBase
+from bot.core.phrases import language_name
 from bot.i18n import plural, text
 from bot.models import Answer, Finding, Language, Review
 from bot.teams.i18n import teams_text
@@ -122,6 +123,9 @@ def review_card(review: Review, knowledge: KnowledgeBase, ref: str) -> Card:
         if len(review.findings) > len(shown):
             hidden = len(review.findings) - len(shown)
             body.append(small(text("more_findings", language, count=hidden)))
+    if review.other_language:  # said first: the findings below are only a best effort
+        name = language_name(review.other_language, language)
+        body.insert(0, small(text("review_other_language", language, name=name)))
     body += [plain(note, subtle=True) for note in review.notes]
     topics = tuple(sorted({f.number for f in review.findings}))
     data = feedback_data("review", ref, language, topics)

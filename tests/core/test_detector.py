@@ -136,6 +136,20 @@ def test_huge_text_keeps_exact_offsets(engine: OfflineEngine) -> None:
     assert text[finding.start : finding.end] == finding.evidence == trap
 
 
+@pytest.mark.parametrize("separator", [" ", ", "])
+def test_evidence_is_the_clause_around_the_cue_in_a_text_without_full_stops(
+    engine: OfflineEngine, separator: str
+) -> None:
+    filler = separator.join(["our bakery opens at seven and the croissants are fresh"] * 380)
+    trap = "we do not need any budget for social media because it is free"
+    text = (filler + separator + trap + separator + filler)[:40_000]
+    review = engine.review(text, "en")
+    (finding,) = [f for f in review.findings if f.number == 5]
+    assert text[finding.start : finding.end] == finding.evidence
+    assert len(finding.evidence) <= 300
+    assert "budget" in finding.evidence
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -60,3 +60,20 @@ def test_says_honestly_when_not_covered(
 
 def test_falls_back_to_the_given_language_for_unclear_text(engine: OfflineEngine) -> None:
     assert engine.answer("ROI?", fallback="it").language == "it"
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("Which CRM should our sales team use, Salesforce or Zoho?", "en"),
+        ("Can the marketing team get a discount on the Canva team plan?", "en"),
+        ("Welches CRM empfehlt ihr für den Vertrieb?", "de"),
+        ("Quale strumento di email marketing costa meno?", "it"),
+    ],
+)
+def test_off_topic_questions_naming_marketing_or_a_sales_tool_are_not_covered(
+    engine: OfflineEngine, question: str, language: str
+) -> None:
+    # "marketing" and a tool's name are not the ownership trap (3): nothing here is about who
+    # runs or answers the social accounts
+    assert engine.answer(question, language).topic is None  # type: ignore[arg-type]

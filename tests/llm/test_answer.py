@@ -155,3 +155,27 @@ def test_a_long_question_is_cut_with_a_note(
     assert answer.engine == "llm"
     assert any("question is long" in n for n in answer.notes)
     assert len(fake_openai.chat_requests[0].message("user")) < len(question)
+
+
+def test_not_covered_does_not_override_a_confident_offline_routing(
+    fake_openai: FakeOpenAI, llm_answerer: AnswerService, engine: OfflineEngine
+) -> None:
+    question = "Every post has to pay off within a week, is that realistic?"
+    offline = engine.answer(question)
+    assert offline.topic == 2 and offline.ranking[0].score >= 0.6
+    fake_openai.script(chat(answer_json([], "That is outside what I know.")))
+    answer = llm_answerer.ask(question)
+    assert answer.topic == 2
+    assert answer.text == offline.text
+
+
+def test_a_model_cannot_move_a_confident_topic_elsewhere(
+    fake_openai: FakeOpenAI, llm_answerer: AnswerService, engine: OfflineEngine
+) -> None:
+    question = "Every post has to pay off within a week, is that realistic?"
+    offline = engine.answer(question)
+    assert offline.topic == 2 and offline.ranking[0].score >= 0.6
+    fake_openai.script(chat(answer_json([5], "Social media is never free.")))
+    answer = llm_answerer.ask(question)
+    assert answer.topic == 2
+    assert answer.text == offline.text

@@ -231,3 +231,32 @@ def test_an_italian_draft_gets_italian_reply_instructions(
     assert review.language == "it"
     assert "Reply language: Italian." in fake_openai.chat_requests[0].message("user")
     assert review.findings[0].why == "Serve un dialogo."
+
+
+def test_a_trap_only_the_model_sees_needs_support_in_the_text(
+    fake_openai: FakeOpenAI, llm_reviewer: ReviewService, engine: OfflineEngine
+) -> None:
+    clean = "Team lunch on Friday at noon. Marketing posts the recap, support answers comments."
+    assert engine.review(clean).clean
+    # the quote is really in the text, but nothing in it reads as "social media is free"
+    fake_openai.script(chat(findings_json(finding(5, "Team lunch on Friday at noon"))))
+    assert llm_reviewer.review(clean).clean
+
+
+def test_a_supported_trap_the_model_adds_is_kept(
+    fake_openai: FakeOpenAI, llm_reviewer: ReviewService, engine: OfflineEngine
+) -> None:
+    text = "Quarterly notes. Social media costs nothing, so we need no budget for it."
+    quote = "Social media costs nothing, so we need no budget for it."
+    assert engine.detector.supports(quote, 5, "en")
+    fake_openai.script(chat(findings_json(finding(5, quote))))
+    assert 5 in {f.number for f in llm_reviewer.review(text).findings}
+
+
+def test_a_rewrite_that_repeats_the_evidence_is_dropped(
+    fake_openai: FakeOpenAI, llm_reviewer: ReviewService
+) -> None:
+    fake_openai.script(chat(findings_json(finding(2, ROI, rewrite=f"  “{ROI.upper()}” "))))
+    two = {f.number: f for f in llm_reviewer.review(PLAN).findings}[2]
+    assert two.evidence == ROI
+    assert two.rewrite is None

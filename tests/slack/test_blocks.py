@@ -93,6 +93,15 @@ def test_clean_review_has_no_false_alarm_button(engine: OfflineEngine) -> None:
     assert "No traps found" in json.dumps(rendered)
 
 
+@pytest.mark.parametrize(("language", "words"), [("en", "French"), ("de", "Französisch")])
+def test_a_text_in_a_language_we_do_not_review_says_so_first(
+    engine: OfflineEngine, language: str, words: str
+) -> None:
+    review = Review(language=language, other_language="fr")  # type: ignore[arg-type]
+    rendered = valid(blocks.review_message(review, engine.knowledge, "r1"))
+    assert rendered[0]["type"] == "context" and words in json.dumps(rendered[0], ensure_ascii=False)
+
+
 def test_views_are_valid_in_every_language(engine: OfflineEngine) -> None:
     for language in ("en", "de", "it"):
         home = blocks.home_view(engine.knowledge, language)

@@ -164,3 +164,14 @@ def _walk(node: Any) -> list[dict[str, Any]]:
         for value in node:
             found += _walk(value)
     return found
+
+
+@pytest.mark.parametrize(("language", "words"), [("en", "French"), ("de", "Französisch")])
+def test_a_text_in_a_language_we_do_not_review_says_so_first(
+    engine: OfflineEngine, language: Language, words: str
+) -> None:
+    card = review_card(Review(language=language, other_language="fr"), engine.knowledge, "r1")
+    assert_valid_card(card)
+    assert words in json.dumps(card["body"][0], ensure_ascii=False)
+    slack = review_message(Review(language=language, other_language="fr"), engine.knowledge, "r1")
+    assert words in json.dumps(slack.blocks[0], ensure_ascii=False)  # the same, first, in both
