@@ -1,9 +1,5 @@
 """The docs stay honest: every setting and metric is documented, every `coach` command and
 option they show exists, and every file, script, make target and link they name is there.
-
-PENDING lists pages that other branches add (Teams, translating, scaling, detection, Slack
-setup notes): links to them are allowed while they do not exist. Once a page exists it is
-checked like any other (its links, anchors and commands); then drop its name from PENDING.
 """
 
 from __future__ import annotations
@@ -23,15 +19,6 @@ from bot.config import Settings
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 NAMES = sorted(field.alias or name for name, field in Settings.model_fields.items())
-PENDING = {
-    "docs/teams.md",
-    "docs/teams-package.md",
-    "docs/teams-digest.md",
-    "docs/translating.md",
-    "docs/scaling.md",
-    "docs/detection.md",
-    "docs/slack-setup-notes.md",
-}
 CODE_BLOCK = re.compile(r"^```(\w*)\n(.*?)^```", re.S | re.M)
 LINK = re.compile(r"\]\(([^)\s]+)\)")
 
@@ -148,9 +135,6 @@ def test_links_point_at_something_that_exists(page: Path) -> None:
             continue  # https:, mailto: — outside the repository
         path, _, anchor = target.partition("#")
         linked = (page.parent / path).resolve() if path else page
-        name = str(linked.relative_to(ROOT)) if linked.is_relative_to(ROOT) else str(linked)
-        if not linked.exists() and name in PENDING:
-            continue
         if not linked.exists():
             problems.append(f"{target}: no such file")
         elif anchor and linked.suffix == ".md" and anchor not in anchors(linked):
