@@ -116,7 +116,7 @@ start() {
   # setsid: its own process group, so `stop` also ends the binary the prebuilt's wrapper starts.
   LD_LIBRARY_PATH="$(dirname "$server")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
     setsid nohup "$server" -m "$MODEL" --alias local --host 127.0.0.1 \
-    --port "$PORT" -c 4096 -t 2 -n 256 >"$PEER/server.log" 2>&1 &
+    --port "$PORT" -c 4096 -t 2 -n 512 >"$PEER/server.log" 2>&1 &
   echo $! >"$PEER/server.pid"
   say "started $kind server $server"
   for _ in $(seq 1 120); do
