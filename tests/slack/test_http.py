@@ -118,3 +118,19 @@ def test_structurally_odd_but_parseable_payloads_never_500(slack: Harness) -> No
         assert slack.interaction(payload).status < 500, payload
     event = {"type": "event_callback", "event_id": "EvX", "event": {"type": "app_mention"}}
     assert slack.event(event).status < 500
+
+
+def test_stop_survives_the_loop_closing_first() -> None:
+    """`stop` queues its close on waitress's trigger; when a finishing response has already woken
+    the loop, the loop runs the close (and shuts the trigger) before `stop` writes its wake-up
+    byte. That byte then meets a closed pipe, and `stop` must still return cleanly."""
+    from bot.slack.server import BackgroundServer, create_server
+
+    def app(environ: dict, start_response) -> list[bytes]:  # type: ignore[no-untyped-def]
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"ok"]
+
+    server = BackgroundServer(create_server(app, "127.0.0.1", 0, threads=1)).start()
+    server.stop()  # the loop closes everything, the trigger too
+    assert server.server.trigger._closed
+    server.stop()  # the same state the race leaves behind: no OSError
