@@ -9,6 +9,7 @@ Everything well-formed goes to `App.dispatch` unchanged.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import signal
@@ -233,13 +234,11 @@ class BackgroundServer:
                     channel.close()
             server.close()
 
-        try:
+        # OSError: the loop was already awake (a response had just pulled the trigger) and ran
+        # `close_all` between the thunk being queued and the byte being written; the trigger
+        # it closed is the proof that the work is done.
+        with contextlib.suppress(OSError):
             server.trigger.pull_trigger(close_all)
-        except OSError:
-            # The loop was already awake (a response had just pulled the trigger) and ran
-            # `close_all` between the thunk being queued and the byte being written: the
-            # trigger it closed is the proof that the work is done.
-            pass
         self._thread.join(timeout)
         server.task_dispatcher.shutdown()
 
