@@ -84,8 +84,8 @@ def test_acked_mentions_survive_a_sigkill_and_are_answered_once(
         finally:
             first.kill()  # SIGKILL: no chance to finish or hand over anything
             first.wait(10)
-        in_flight = sum(_replies(fake, threads).values())
-        assert 0 < in_flight < MENTIONS, "killed with replies both in flight and queued"
+        in_flight = set(_replies(fake, threads))
+        assert 0 < len(in_flight) < MENTIONS, "killed with replies both in flight and queued"
         fake.delay("chat.postMessage", 0.0)
 
         second, port = _serve(env, tmp_path)
@@ -94,6 +94,15 @@ def test_acked_mentions_survive_a_sigkill_and_are_answered_once(
             deadline = time.monotonic() + 60
             while len(_replies(fake, threads)) < MENTIONS and time.monotonic() < deadline:
                 time.sleep(0.2)
+            # The jobs that were in flight are run again once their dead owner's heartbeat is
+            # stale; each re-run first reads its thread back for the reply it may have posted.
+            # Wait for those reads, or "exactly once" would be checked before the re-runs.
+            fake.wait_for(
+                "conversations.replies",
+                len(in_flight),
+                timeout=60,
+                where=lambda c: c.get("ts") in in_flight,
+            )
             fake.wait_quiet(1.0, timeout=30)
             replies = _replies(fake, threads)
             assert sorted(replies) == sorted(threads), "every acked mention was answered"
