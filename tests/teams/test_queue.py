@@ -76,6 +76,7 @@ def test_a_message_is_acked_at_once_and_answered_by_a_worker(parked: TeamsClient
     assert parked.post(activity).status == 202
     parked.connector.wait_quiet(0.3)
     assert parked.connector.sent() == []  # nothing is answered inside the request
+    assert parked.post(activity).status == 202  # Teams re-delivers it: not queued again
     [payload] = queued_payloads(deps)
     job = Job.model_validate_json(payload)
     assert job.kind == "teams.message" and job.data["said"] == "Is social media free?"
@@ -86,6 +87,8 @@ def test_a_message_is_acked_at_once_and_answered_by_a_worker(parked: TeamsClient
     assert call.conversation == activity["conversation"]["id"]
     assert "Source" in call.all_text()
     assert call.headers["authorization"] == "Bearer fake-outbound-token"
+    parked.connector.wait_quiet(0.3)
+    assert len(parked.connector.sent()) == 1
 
 
 def test_a_job_run_again_after_its_worker_died_posts_once(parked: TeamsClient) -> None:
