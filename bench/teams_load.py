@@ -6,8 +6,9 @@ same Agents SDK adapter and the same auth mode (the anonymous development mode: 
 neither pays for RS256 checks or outbound tokens):
 
   bare   an Agents SDK echo bot: its one route replies with the text, inside the turn
-  coach  the real Teams front end (offline engine, SQLite): de-duplication, usage records,
-         the review or answer, an Adaptive Card, sent after the 202 (see docs/teams.md)
+  coach  the real Teams front end (offline engine, SQLite): the delivery claimed and a job
+         queued before the 202, then in a `coach worker` child (as `coach serve` runs it) the
+         review or answer, usage records, an Adaptive Card (see docs/scaling.md#teams)
 
 Both reply through the same fake Bot Connector (a third process). Two phases per round: a
 steady load (`--concurrency` connections) and a burst (`--burst` connections at once). Prints
@@ -65,6 +66,7 @@ def _serve_forever(port_of: Callable[[], int]) -> None:
 def role_coach() -> None:
     import tempfile
 
+    from bot.cli.workers import teams_only_children
     from bot.config import load_settings
     from bot.runtime import settle
     from bot.services.factory import build_server_services
@@ -81,6 +83,7 @@ def role_coach() -> None:
     # Built as `coach serve` builds it: structured logs and metrics included.
     server = build_server(settings, build_server_services(settings), "127.0.0.1", port=0)
     server.start()
+    teams_only_children(settings)  # the queued replies' worker; it ends with this process
     settle()
     _serve_forever(lambda: server.port)
 

@@ -28,6 +28,7 @@ from bot.cli.render import (
     terminal_console,
 )
 from bot.cli.teams import register as register_teams_commands
+from bot.cli.workers import run_workers, teams_only_children
 from bot.config import Settings, load_settings
 from bot.core.engine import OfflineEngine
 from bot.errors import CoachError
@@ -227,12 +228,15 @@ def serve(
         others = digest_publishers(settings)
         if teams is not None and settings.slack_signing_secret is None:
             stopped = teams.stop_on_signals()
+            children = teams_only_children(settings)
             scheduler = _teams_only_scheduler(settings, services, teams, others)
             try:
                 teams.serve_until_stopped(stopped)  # Teams alone
             finally:
                 if scheduler is not None:
                     scheduler.stop()
+                if children is not None:
+                    children.stop()
             return
         # Imported here so that `coach check` never pays for loading Bolt.
         from bot.slack.server import serve as serve_http
@@ -288,11 +292,10 @@ def socket() -> None:
 def worker(
     parent: Annotated[int | None, typer.Option(hidden=True)] = None,
 ) -> None:
-    """Run queued Slack replies only (beside `coach serve` with COACH_QUEUE_RUN_JOBS=false)."""
-    from bot.slack.worker import run_worker
-
+    """Run queued Slack and Teams replies only (beside `coach serve` with
+    COACH_QUEUE_RUN_JOBS=false)."""
     settings = _settings()
-    run_worker(settings, build_server_services(settings), parent)
+    run_workers(settings, build_server_services(settings), parent)
 
 
 register_storage_commands(app, _settings)  # coach db …, coach digest run

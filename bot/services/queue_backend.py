@@ -125,8 +125,9 @@ def queue_location(queue_url: str | None, database_url: str | None, data_dir: Pa
     return f"sqlite:///{data_dir / SQLITE_FILE}"
 
 
-def open_huey(location: str) -> Huey:
-    """A huey instance on `location` (tables are created on first use)."""
+def open_huey(location: str, name: str = QUEUE_NAME) -> Huey:
+    """A huey instance on `location` (tables are created on first use). `name` keeps a queue
+    of its own in the same tables: Teams' jobs live beside Slack's under another name."""
     try:
         url = make_url(location.replace("postgres://", "postgresql://", 1))
     except ArgumentError as exc:
@@ -136,14 +137,14 @@ def open_huey(location: str) -> Huey:
         if not url.database or url.database == ":memory:":
             raise QueueSetupError("the SQLite queue needs a file: sqlite:///path/queue.db")
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-        return _SqliteHuey(QUEUE_NAME, filename=url.database, timeout=10, **options)
+        return _SqliteHuey(name, filename=url.database, timeout=10, **options)
     if url.get_backend_name() == "postgresql":
         # huey speaks psycopg 3 itself: the same URL without SQLAlchemy's driver suffix.
         # Polling, not LISTEN: with LISTEN every idle worker woke for every job and all but
         # one lost the race for it; at 200 requests/s that cost more than polling every
         # 5-50 ms (docs/scaling.md).
         dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
-        return _PostgresHuey(QUEUE_NAME, dsn=dsn, blocking=False, connect_timeout=5, **options)
+        return _PostgresHuey(name, dsn=dsn, blocking=False, connect_timeout=5, **options)
     raise QueueSetupError(
         f"COACH_QUEUE_URL: {url.get_backend_name()} queues are not supported; "
         "use sqlite:///path/queue.db or postgresql://…"

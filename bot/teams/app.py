@@ -56,6 +56,7 @@ class TeamsApp:
     adapter: CloudAdapter
     auth: AgentAuthConfiguration
     deps: TeamsDeps
+    connections: Connections  # the bot's outbound tokens, for replies sent outside a turn
 
 
 def auth_configuration(settings: Settings) -> AgentAuthConfiguration:
@@ -104,7 +105,7 @@ def build_teams_app(
     options = ApplicationOptions(
         storage=MemoryStorage(),  # the coach keeps no turn state: replicas stay stateless
         bot_app_id=settings.teams_app_id or "",
-        start_typing_timer=False,  # replies go out after the HTTP answer (see reply_later)
+        start_typing_timer=False,  # replies go out after the HTTP answer (bot/teams/jobs.py)
     )
     agent = Agent(options, connection_manager=connections)
     for hook in hooks:
@@ -112,4 +113,4 @@ def build_teams_app(
     for module in (feedback, extension, welcome, messages):
         module.register(agent, deps)
     adapter = CloudAdapter(connection_manager=connections)
-    return TeamsApp(agent, adapter, auth, deps)
+    return TeamsApp(agent, adapter, auth, deps, connections)

@@ -1,16 +1,16 @@
 """What every Teams handler needs, built once from the settings: the same services, feedback
-store, de-duplication and usage records as Slack's, in the same database."""
+store, de-duplication, usage records and reply queue as Slack's, in the same database."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -20,14 +20,20 @@ from bot.observability.context import carried
 from bot.services.dedup import DatabaseDedupStore, DedupStore
 from bot.services.factory import Services
 from bot.services.feedback import FeedbackService
+from bot.services.jobs import JobQueue
+from bot.services.queue_backend import open_huey, queue_location
 from bot.services.resilience import FallbackDedupStore, durable_feedback, durable_usage
 from bot.services.usage import UsageService
 from bot.storage.db import Database, open_database
 from bot.storage.results import find_result, save_result
-from bot.teams.priority import AnswerGate
+
+if TYPE_CHECKING:
+    from bot.observability.metrics import Metrics
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+# Teams' jobs in the reply queue's tables under a name of their own (see bot/teams/jobs.py).
+QUEUE_NAME = "coach.teams"
 
 # A feedback click may come days after the card; past this, the thanks card has no content.
 CARD_TTL = timedelta(days=2)
@@ -75,8 +81,7 @@ class TeamsDeps:
     usage: UsageService
     cards: CardStore
     executor: ThreadPoolExecutor
-    gate: AnswerGate = field(default_factory=AnswerGate)
-    tasks: set[asyncio.Task[None]] = field(default_factory=set)
+    jobs: JobQueue  # the reply queue: acked messages, answered by any replica's workers
 
     @property
     def knowledge(self) -> KnowledgeBase:
@@ -86,15 +91,16 @@ class TeamsDeps:
         """Blocking work (services, database) on the executor, in the request's log context."""
         return await asyncio.get_running_loop().run_in_executor(self.executor, carried(work))
 
-    def spawn(self, job: Awaitable[None]) -> None:
-        """Run `job` after the HTTP answer; kept so that shutdown can wait for it."""
-        task = asyncio.ensure_future(job)
-        self.tasks.add(task)
-        task.add_done_callback(self.tasks.discard)
 
-    async def drain(self, timeout: float = 30.0) -> None:
-        if self.tasks:
-            await asyncio.wait(list(self.tasks), timeout=timeout)
+def open_queue(settings: Settings, metrics: Metrics | None = None) -> JobQueue:
+    """Teams' reply queue: Slack's database and settings, a queue name of its own."""
+    location = queue_location(settings.queue_url, settings.database_url, settings.data_dir)
+    return JobQueue(
+        open_huey(location, QUEUE_NAME),
+        max_backlog=settings.queue_max_backlog,
+        dead_after=settings.queue_dead_after,
+        count=metrics.job if metrics is not None else None,
+    )
 
 
 # The offline engine is CPU-bound: threads beyond a few only fight the event loop for the
@@ -121,4 +127,5 @@ def build_teams_deps(
         ),
         cards=CardStore(database),
         executor=ThreadPoolExecutor(_threads(settings, services), thread_name_prefix="coach-teams"),
+        jobs=open_queue(settings, services.metrics),
     )

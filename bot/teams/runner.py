@@ -1,5 +1,6 @@
 """Run the Teams endpoint: on its own thread and event loop beside Slack's server in one
-`coach serve`, or alone in the foreground."""
+`coach serve`, or alone in the foreground; with the reply queue's worker threads when
+COACH_QUEUE_PROCESSES is 0 (else `coach worker` processes run Teams' jobs: bot/teams/worker.py)."""
 
 from __future__ import annotations
 
@@ -19,18 +20,24 @@ from bot.teams.app import TeamsSetupError, build_teams_app
 from bot.teams.deps import build_teams_deps
 from bot.teams.digest.route import digest_hook
 from bot.teams.i18n import load_catalogues
+from bot.teams.jobs import TeamsReplies
 from bot.teams.server import MESSAGES_PATH, TeamsEndpoint
 
 log = logging.getLogger(__name__)
 ANONYMOUS_NOISE = "microsoft_agents.hosting.core.connector.client.user_token_client"
+# A job still running after this long at a stop is left to the queue's sweeper.
+SHUTDOWN_SECONDS = 30.0
 
 
 class TeamsServer:
     """The aiohttp server on a background thread; `start` returns once it listens."""
 
-    def __init__(self, endpoint: TeamsEndpoint, host: str, port: int) -> None:
+    def __init__(
+        self, endpoint: TeamsEndpoint, host: str, port: int, *, job_threads: int = 0
+    ) -> None:
         self.endpoint = endpoint
         self.host, self.port = host, port
+        self.job_threads = job_threads  # 0: `coach worker` processes run the queued replies
         self._loop = asyncio.new_event_loop()
         self._runner: web.AppRunner | None = None
         self._ready = threading.Event()
@@ -46,6 +53,8 @@ class TeamsServer:
                 "set COACH_TEAMS_PORT to a free port"
             ) from self._failure
         log.info("serving Teams on http://%s:%s%s", self.host, self.port, MESSAGES_PATH)
+        if self.job_threads:
+            self.endpoint.teams.deps.jobs.start(self.job_threads)
         return self
 
     def _run(self) -> None:
@@ -88,8 +97,9 @@ class TeamsServer:
         log.info("stopping: finishing the Teams replies in progress")
         self.stop()
 
-    def stop(self, timeout: float = 30.0) -> None:
-        """Stop listening, let the replies in progress finish, then close."""
+    def stop(self, timeout: float = SHUTDOWN_SECONDS) -> None:
+        """Stop listening, let the replies in progress finish (queued ones stay queued), then
+        close."""
         if self._runner is not None and self._loop.is_running():
             done = asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop)
             try:
@@ -99,7 +109,10 @@ class TeamsServer:
         if self._loop.is_running():
             self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout)
-        self.endpoint.teams.deps.executor.shutdown(wait=True, cancel_futures=False)
+        deps = self.endpoint.teams.deps
+        deps.jobs.stop(timeout)
+        deps.executor.shutdown(wait=True, cancel_futures=False)
+        deps.jobs.close()
 
 
 def build_server(
@@ -121,4 +134,11 @@ def build_server(
     load_catalogues()
     deps = build_teams_deps(settings, services, database=database)
     teams = build_teams_app(settings, deps, connections=connections, hooks=[digest_hook])
-    return TeamsServer(TeamsEndpoint(teams), host, settings.teams_port if port is None else port)
+    TeamsReplies(deps, teams.connections).register(deps.jobs)
+    in_process = settings.queue_run_jobs and settings.queue_processes == 0
+    return TeamsServer(
+        TeamsEndpoint(teams),
+        host,
+        settings.teams_port if port is None else port,
+        job_threads=settings.workers if in_process else 0,
+    )

@@ -87,7 +87,6 @@ class TeamsEndpoint:
         messages = jwt_authorization_decorator(self._messages)  # type: ignore[no-untyped-call]
         app.router.add_post(MESSAGES_PATH, messages)
         app.router.add_get(HEALTH_PATH, self._health)
-        app.on_shutdown.append(self._drain)
         return app
 
     @web.middleware
@@ -96,11 +95,7 @@ class TeamsEndpoint:
         with request_scope(request.headers.get("X-Request-Id")) as request_id:
             started = time.perf_counter()
             try:
-                if request.path == MESSAGES_PATH:  # replies' work waits for these (priority.py)
-                    with self.teams.deps.gate.request():
-                        response = await handler(request)
-                else:
-                    response = await handler(request)
+                response = await handler(request)
             except web.HTTPException as exc:
                 response = _error(exc.status, exc.reason)
             except Exception:
@@ -136,6 +131,3 @@ class TeamsEndpoint:
 
     async def _health(self, request: web.Request) -> web.Response:
         return web.Response(text="ok")
-
-    async def _drain(self, app: web.Application) -> None:
-        await self.teams.deps.drain()

@@ -7,7 +7,8 @@ Also served: updating and deleting an activity, creating a conversation, members
 token endpoint (`POST /{tenant}/oauth2/v2.0/token`) for clients that fetch one.
 
 `fail(503, times=2)` answers the next two connector calls with that status (the token endpoint
-is never failed), so retries and "recorded as failed" paths can be tested.
+is never failed), so retries and "recorded as failed" paths can be tested. `delay(seconds)`
+records sent activities at once but answers them late (a process can die waiting).
 """
 
 from __future__ import annotations
@@ -71,6 +72,7 @@ class FakeBotConnector:
     def __init__(self, host: str = "127.0.0.1") -> None:
         self.calls: list[Call] = []
         self._failures: list[int] = []
+        self._delay = 0.0
         self._lock = threading.Condition()
         self._ids = itertools.count(1)
         self._server = ThreadingHTTPServer((host, 0), self._handler())
@@ -111,6 +113,22 @@ class FakeBotConnector:
     def fail(self, status: int = 503, times: int = 1) -> None:
         with self._lock:
             self._failures.extend([status] * times)
+
+    def delay(self, seconds: float) -> None:
+        """Activities sent from now on are recorded at once but answered `seconds` later."""
+        with self._lock:
+            self._delay = seconds
+
+    def wait_quiet(self, seconds: float = 0.3, timeout: float = 10.0) -> None:
+        """Wait until no call came for `seconds`, before asserting that nothing more arrives."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while time.monotonic() < deadline:
+                before = len(self.calls)
+                self._lock.wait(seconds)
+                if len(self.calls) == before:
+                    return
+        raise AssertionError("the fake Bot Connector never went quiet")
 
     def activities(self) -> list[Call]:
         """The activities the bot sent (replies, proactive posts, updates), oldest first."""
@@ -191,7 +209,12 @@ class FakeBotConnector:
                 path = urlsplit(self.path).path
                 status, answer = fake._answer(self.command, path)
                 headers = {k.lower(): v for k, v in self.headers.items()}
-                fake._record(Call(self.command, path, body, headers, status))
+                call = Call(self.command, path, body, headers, status)
+                fake._record(call)
+                with fake._lock:
+                    delay = fake._delay if call.is_activity else 0.0
+                if delay:
+                    time.sleep(delay)
                 payload = json.dumps(answer).encode("utf-8")
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")

@@ -48,6 +48,7 @@ def teams_settings(**overrides: Any) -> Settings:
         "MICROSOFT_APP_ID": APP_ID,
         "MICROSOFT_APP_PASSWORD": "not-used-the-connections-are-fake",
         "COACH_WORKERS": 4,
+        "COACH_QUEUE_PROCESSES": 0,  # the reply queue's threads in the test's own process
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

@@ -152,3 +152,28 @@ def test_an_app_id_without_a_secret_is_one_clear_line(tmp_path: Path) -> None:
     )
     assert done.returncode == 2
     assert "MICROSOFT_APP_PASSWORD" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_web_only_teams_replica_and_a_coach_worker_answer_together(tmp_path: Path) -> None:
+    teams_port = _free_port()
+    env = _env(tmp_path, COACH_TEAMS_ANONYMOUS="true", COACH_TEAMS_PORT=str(teams_port))
+    with FakeBotConnector() as connector:
+        web = _run({**env, "COACH_QUEUE_RUN_JOBS": "false"}, tmp_path)
+        worker: subprocess.Popen[bytes] | None = None
+        try:
+            _wait_healthy(web, teams_port)
+            activity = load("02-message-personal.json")
+            activity.update(serviceUrl=connector.service_url, text="Is social media free?")
+            assert _post(teams_port, activity) == 202
+            connector.wait_quiet(0.5)
+            assert connector.sent() == []  # the web replica only queued it
+            command = [sys.executable, "-m", "bot", "worker"]
+            worker = subprocess.Popen(command, env=env, cwd=tmp_path, stderr=subprocess.PIPE)
+            [call] = connector.wait_for(1, timeout=60)
+            assert call.reply_to == activity["id"] and "Source" in call.all_text()
+            assert "running queued Teams replies" in _stop(worker)
+        finally:
+            _stop(web)
+            if worker is not None and worker.poll() is None:
+                worker.kill()
+                worker.wait(10)

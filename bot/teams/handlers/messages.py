@@ -1,25 +1,27 @@
 """Messages: an @mention in a channel or group chat, or anything in the 1:1 chat, answers a
-question or checks a draft (the same triggers as Slack's)."""
+question or checks a draft (the same triggers as Slack's).
+
+The endpoint only queues the work and answers 202 (an LLM answer may take far longer than
+Teams waits for a POST); a worker sends the card through the connector (bot/teams/jobs.py).
+Past the queue's bound the user gets the polite "busy, try again" at once instead.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from typing import Any
 
 from microsoft_agents.activity import ActivityTypes
 from microsoft_agents.hosting.core import AgentApplication, RouteRank, TurnContext, TurnState
 
+from bot.observability.context import current_request_id
+from bot.services.jobs import Job
 from bot.teams.deps import TeamsDeps
-from bot.teams.handlers.common import reply_later
-from bot.teams.incoming import fallback_language, plain_text, who
-from bot.teams.work import reply
+from bot.teams.handlers.common import card_message
+from bot.teams.incoming import plain_text
+from bot.teams.jobs import MESSAGE, accept, busy_card, message_data
 
 log = logging.getLogger(__name__)
-
-
-def delivery_keys(activity: Any) -> tuple[str, ...]:
-    """Teams re-delivers with the same activity id in the same conversation."""
-    return (f"teams:{activity.conversation.id}:{activity.id or activity.request_id}",)
 
 
 def is_text_message(context: TurnContext) -> bool:
@@ -30,16 +32,21 @@ def is_text_message(context: TurnContext) -> bool:
 def register(app: AgentApplication[TurnState], deps: TeamsDeps) -> None:
     async def on_message(context: TurnContext, state: TurnState) -> None:
         activity = context.activity
-        said = plain_text(activity.text or "")
-        sender = who(activity)
-        language = fallback_language(activity, deps.settings.language)
-        reply_later(
-            context,
-            deps,
-            delivery_keys(activity),
-            lambda: reply(deps, sender, said, language),
-            language,
-        )
+        data = message_data(activity, context.identity, plain_text(activity.text or ""))
+        job = Job(kind=MESSAGE, data=data, request_id=current_request_id())
+        # The claim and the enqueue wait on the database: off the event loop, and off the
+        # executor too, so that invokes being checked there never hold up an ack.
+        accepted = await asyncio.to_thread(accept, deps, activity, job)
+        if accepted == "repeat":
+            log.info("ignored a repeated Teams delivery %s", activity.id)
+        elif accepted == "unqueued":
+            loop = asyncio.get_running_loop()
+            loop.run_in_executor(deps.executor, lambda: deps.jobs.run_here(job))
+        elif accepted == "busy":
+            try:
+                await context.send_activity(card_message(busy_card(activity, deps)))
+            except Exception:
+                log.exception("could not tell a Teams user the coach is busy")
 
     # Last, so that commands (the digest) registered before it are tried first.
     app.add_route(is_text_message, on_message, rank=RouteRank.LAST)

@@ -1,0 +1,69 @@
+"""`coach worker` for both platforms, and the worker processes of a Teams-only `coach serve`.
+
+Slack's and Teams' jobs wait in queues of their own in the same tables (docs/scaling.md); one
+`coach worker` runs the queues of every platform the settings configure.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+from bot.config import Settings
+from bot.errors import CoachError
+from bot.services.factory import Services
+
+if TYPE_CHECKING:
+    from bot.teams.worker import TeamsWorkers
+
+TEAMS_MISSING = (
+    "MICROSOFT_APP_ID is set, but the Teams extra is not installed: "
+    "pip install 'social-media-coach[teams]'"
+)
+
+
+class Children(Protocol):
+    def stop(self) -> None: ...
+
+
+def slack_configured(settings: Settings) -> bool:
+    """Slack's jobs need a bot token (or the installations of multi-workspace mode)."""
+    return settings.slack_bot_token is not None or settings.oauth_configured
+
+
+def run_workers(settings: Settings, services: Services, parent: int | None) -> None:
+    """Run queued replies until SIGTERM, Ctrl-C or the end of `parent`."""
+    if not settings.teams_configured:
+        from bot.slack.worker import run_worker  # noqa: PLC0415 - Bolt only when needed
+
+        run_worker(settings, services, parent)
+        return
+    if not slack_configured(settings):
+        from bot.teams.worker import run_teams_worker  # noqa: PLC0415
+
+        run_teams_worker(settings, services, parent)
+        return
+    from bot.slack.worker import run_worker  # noqa: PLC0415
+
+    teams = _teams_workers(settings, services).start()
+    try:
+        run_worker(settings, services, parent)  # returns at SIGTERM, Ctrl-C or parent's end
+    finally:
+        teams.stop()
+
+
+def _teams_workers(settings: Settings, services: Services) -> TeamsWorkers:
+    try:
+        from bot.teams.worker import TeamsWorkers  # noqa: PLC0415
+    except ImportError as exc:
+        raise CoachError(TEAMS_MISSING) from exc
+    return TeamsWorkers(settings, services)
+
+
+def teams_only_children(settings: Settings) -> Children | None:
+    """The `coach worker` processes a Teams-only `coach serve` starts (with Slack, Slack's
+    server starts them, and they run Teams' jobs too)."""
+    if not settings.queue_run_jobs or settings.queue_processes == 0:
+        return None
+    from bot.slack.worker import WorkerProcesses  # noqa: PLC0415 - a plain process launcher
+
+    return WorkerProcesses(settings)
