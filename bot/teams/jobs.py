@@ -17,7 +17,9 @@ Once: before it posts, a job claims `teams:reply:<job id>` in the de-duplication
 run again after its worker died finds the claim and does not post again. Teams gives a bot no
 way to read a conversation back (Slack's jobs look for their own earlier reply instead), so
 the one case left is a worker killed between the claim and the connector taking the post (one
-database write and one request): that reply is lost rather than sent twice.
+database write and one request): that reply is lost rather than sent twice. A post the
+connector refuses with 5xx or 429, or cannot be reached for, is tried again for about half a
+minute; one that still fails frees its claim, so a later run of the job may post it.
 """
 
 from __future__ import annotations
@@ -27,11 +29,13 @@ import logging
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from aiohttp import ClientConnectionError, ClientResponseError
 from microsoft_agents.activity import Activity
 from microsoft_agents.hosting.aiohttp import CloudAdapter
 from microsoft_agents.hosting.core import TurnContext
 from microsoft_agents.hosting.core.app.proactive import Conversation
 from microsoft_agents.hosting.core.authorization import ClaimsIdentity, Connections
+from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential
 
 from bot.i18n import text
 from bot.services.jobs import Job, JobQueue
@@ -42,6 +46,23 @@ from bot.teams.incoming import fallback_language, who
 from bot.teams.work import guarded, reply
 
 log = logging.getLogger(__name__)
+
+
+def _passing(error: BaseException) -> bool:
+    """A connector failure worth another try: it was busy, down, or out of reach."""
+    if isinstance(error, ClientResponseError):
+        return error.status == 429 or error.status >= 500
+    return isinstance(error, ClientConnectionError | TimeoutError)
+
+
+# A passing connector outage (5xx, 429, a refused connection) delays a reply by up to about
+# half a minute instead of losing it; a 4xx that is not 429 will not get better, so no retry.
+SEND_RETRY: dict[str, Any] = {
+    "retry": retry_if_exception(_passing),
+    "wait": wait_exponential(multiplier=0.5, max=8),
+    "stop": stop_after_attempt(6),
+    "reraise": True,
+}
 
 MESSAGE = "teams.message"  # a mention or a 1:1 message: a review or an answer
 Accepted = Literal["queued", "repeat", "busy", "unqueued"]
@@ -108,13 +129,22 @@ class TeamsReplies:
         self.post_once(job, activity, notice_card(text("error", language)))
 
     def post_once(self, job: Job, activity: Activity, card: Card) -> None:
-        if not self.deps.dedup.claim((f"teams:reply:{job.id}",)):
+        key = (f"teams:reply:{job.id}",)
+        if not self.deps.dedup.claim(key):
             log.info("job %s was answered before its worker died; not posting again", job.id)
             return
         claims = job.data.get("claims")
         identity = Conversation.identity_from_claims(claims if isinstance(claims, dict) else {})
-        # Worker threads have no event loop: each post gets a short-lived one.
-        asyncio.run(self._send(identity, activity, card))
+        try:
+            # Worker threads have no event loop: each post gets a short-lived one.
+            for attempt in Retrying(**SEND_RETRY):
+                with attempt:
+                    asyncio.run(self._send(identity, activity, card))
+        except BaseException:
+            # The connector kept refusing, or never answered: the claim must not stop a later
+            # run of this job (the sweeper's, after a crash) from posting.
+            self.deps.dedup.release(key)
+            raise
 
     async def _send(self, identity: ClaimsIdentity, activity: Activity, card: Card) -> None:
         async def send(turn: TurnContext) -> None:

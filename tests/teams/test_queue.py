@@ -111,6 +111,22 @@ def test_a_job_run_again_after_its_worker_died_posts_once(parked: TeamsClient) -
     assert len(parked.connector.sent()) == 1  # … and did not post a second time
 
 
+def test_a_passing_connector_outage_delays_the_reply_but_does_not_lose_it(
+    parked: TeamsClient,
+) -> None:
+    """The connector answers 503 twice: the worker tries the post again, and it goes out once."""
+    deps = deps_of(parked)
+    activity = parked.activity(PERSONAL, text="Is social media free?")
+    assert parked.post(activity).status == 202
+    parked.connector.fail(503, times=2)
+    deps.jobs.start(1)
+    [call] = parked.connector.wait_for(1, timeout=30)
+    assert [c.status for c in parked.connector.calls if c.is_activity][:2] == [503, 503]
+    assert call.reply_to == activity["id"] and "Source" in call.all_text()
+    parked.connector.wait_quiet(0.5)
+    assert len(parked.connector.sent()) == 1
+
+
 def test_a_job_that_keeps_failing_tells_the_user_once(parked: TeamsClient) -> None:
     deps = deps_of(parked)
     activity = parked.activity(PERSONAL, text="Is social media free?", locale="it-IT")
