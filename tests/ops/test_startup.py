@@ -26,7 +26,8 @@ def _env(**values: str) -> dict[str, str]:
     inherited = {
         k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "OPENAI_", "COACH_"))
     }
-    return {**inherited, "COACH_ENGINE": "offline", **values}
+    # Metrics off unless a test asks: the fixed default port would collide between test runs.
+    return {**inherited, "COACH_ENGINE": "offline", "COACH_METRICS_PORT": "0", **values}
 
 
 def serve(tmp_path: Path, **values: str) -> subprocess.CompletedProcess[str]:

@@ -28,7 +28,9 @@ def env(**values: str) -> dict[str, str]:
         for k, v in os.environ.items()
         if not k.startswith(("SLACK_", "OPENAI_", "COACH_", "DATABASE_"))
     }
-    return {**clean, "COACH_ENGINE": "offline", "COACH_LOG_FORMAT": "text", **values}
+    # Metrics off: the fixed default port would collide with any other `coach` running here.
+    quiet = {"COACH_METRICS_PORT": "0"}
+    return {**clean, "COACH_ENGINE": "offline", "COACH_LOG_FORMAT": "text", **quiet, **values}
 
 
 def coach(*args: str, cwd: Path, **values: str) -> subprocess.CompletedProcess[str]:

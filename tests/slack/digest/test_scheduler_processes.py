@@ -78,6 +78,7 @@ def coach_digest_run(url: str, fake: FakeSlack, cwd: Path, **extra: str) -> subp
     env |= {
         "COACH_ENGINE": "offline",
         "COACH_LOG_FORMAT": "text",
+        "COACH_METRICS_PORT": "0",
         "DATABASE_URL": url,
         "SLACK_BOT_TOKEN": "xoxb-digest",
         "SLACK_API_URL": fake.api_url,
