@@ -7,24 +7,28 @@ usage or unreadable input. Errors are one line on stderr, never a traceback.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from enum import StrEnum
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
+from pydantic import BaseModel
 from rich.console import Console
 
 from bot import __version__
 from bot.cli.boundary import run_with_boundary
 from bot.cli.db import digest_publishers
 from bot.cli.db import register as register_storage_commands
-from bot.cli.input import EXIT_OK, EXIT_TRAP, UsageProblem, batch, read_text
+from bot.cli.input import EXIT_OK, EXIT_TRAP, read_text, run_jsonl
 from bot.cli.render import (
+    answer_row,
     render_answer,
     render_eval,
     render_review,
     render_traps,
+    review_row,
     terminal_console,
 )
 from bot.cli.teams import register as register_teams_commands
@@ -131,15 +135,10 @@ def check(
 ) -> None:
     """Check a draft post, plan or message for the five social-media traps."""
     engine = _choice(llm)
-    if jsonl is not None:
-        if text is not None or file is not None:
-            raise UsageProblem("--jsonl reads its own input; leave out TEXT and --file")
-        raise typer.Exit(batch(jsonl, "text", lambda value: _review_row(value, lang, engine)))
+    row = partial(_review_row, lang=lang, engine=engine)
+    run_jsonl(jsonl, "text", row, besides=(text, file), leave_out="TEXT and --file")
     review = _reviewer(engine).review(read_text(text, file), lang)
-    if output_format is Format.json:
-        typer.echo(review.model_dump_json(indent=2))
-    else:
-        render_review(_out(), review, _engine().knowledge)
+    _show(review, output_format, lambda: render_review(_out(), review, _engine().knowledge))
     raise typer.Exit(EXIT_TRAP if review.findings else EXIT_OK)
 
 
@@ -161,15 +160,18 @@ def ask(
 ) -> None:
     """Ask a question about social-media strategy; the answer cites the knowledge base."""
     engine = _choice(llm)
-    if jsonl is not None:
-        if question is not None:
-            raise UsageProblem("--jsonl reads its own input; leave out QUESTION")
-        raise typer.Exit(batch(jsonl, "question", lambda value: _answer_row(value, lang, engine)))
+    row = partial(_answer_row, lang=lang, engine=engine)
+    run_jsonl(jsonl, "question", row, besides=(question,), leave_out="QUESTION")
     answer = _answerer(engine).ask(read_text(question, None), lang)
+    _show(answer, output_format, lambda: render_answer(_out(), answer))
+
+
+def _show(result: BaseModel, output_format: Format, render: Callable[[], None]) -> None:
+    """One result: as JSON, or rendered for the terminal."""
     if output_format is Format.json:
-        typer.echo(answer.model_dump_json(indent=2))
+        typer.echo(result.model_dump_json(indent=2))
     else:
-        render_answer(_out(), answer)
+        render()
 
 
 @app.command()
@@ -300,28 +302,11 @@ register_teams_commands(app, _settings)  # coach teams package
 
 
 def _review_row(text: str, lang: Language | None, engine: EngineChoice) -> dict[str, object]:
-    """One JSONL result: the same fields as `--format json` (plus the line's `id`).
-
-    `traps` is the 0.1 shape (a subset of each finding), kept for one release so existing
-    scripts go on working; new code reads `findings`.
-    """
-    review = _reviewer(engine).review(text, lang)
-    row: dict[str, object] = review.model_dump(mode="json")
-    row["traps"] = [
-        f.model_dump(include={"number", "slug", "confidence", "evidence", "start", "end", "advice"})
-        for f in review.findings
-    ]
-    return row
+    return review_row(_reviewer(engine).review(text, lang))
 
 
 def _answer_row(question: str, lang: Language | None, engine: EngineChoice) -> dict[str, object]:
-    answer = _answerer(engine).ask(question, lang)
-    return {
-        "language": answer.language,
-        "topic": answer.topic,
-        "answer": answer.text,
-        "citations": [c.model_dump() for c in answer.citations],
-    }
+    return answer_row(_answerer(engine).ask(question, lang))
 
 
 def main() -> None:
