@@ -19,7 +19,7 @@ from rich.console import Console
 
 from bot import __version__
 from bot.cli.boundary import run_with_boundary
-from bot.cli.db import digest_publishers
+from bot.cli.db import digest_publishers, digest_scheduler
 from bot.cli.db import register as register_storage_commands
 from bot.cli.input import EXIT_OK, EXIT_TRAP, read_text, run_jsonl
 from bot.cli.render import (
@@ -42,8 +42,7 @@ from bot.services.factory import Services, build_server_services, build_services
 from bot.services.review import ReviewService
 
 if TYPE_CHECKING:
-    from bot.services.scheduler import DigestScheduler, Publisher
-    from bot.storage.subscriptions import Platform
+    from bot.services.scheduler import DigestScheduler
     from bot.teams.runner import TeamsServer
 
 app = typer.Typer(
@@ -225,11 +224,9 @@ def serve(
     services = build_server_services(settings)
     with serving_metrics(settings.metrics_host, settings.metrics_port, services.metrics):
         teams = _teams_server(settings, services, host) if settings.teams_configured else None
-        # One digest scheduler for both platforms: Slack's server starts it with Teams' publisher.
-        others = digest_publishers(settings)
         if teams is not None and settings.slack_signing_secret is None:
             stopped = teams.stop_on_signals()
-            scheduler = _teams_only_scheduler(settings, services, teams, others)
+            scheduler = _teams_only_scheduler(settings, services, teams)
             try:
                 teams.serve_until_stopped(stopped)  # Teams alone
             finally:
@@ -239,29 +236,26 @@ def serve(
         # Imported here so that `coach check` never pays for loading Bolt.
         from bot.slack.server import serve as serve_http
 
+        # One digest scheduler for both platforms: Slack's server starts it with Teams' publisher.
         try:
-            serve_http(settings, services, host, digest_publishers=others)
+            serve_http(settings, services, host, digest_publishers=digest_publishers(settings))
         finally:
             if teams is not None:
                 teams.stop()
 
 
 def _teams_only_scheduler(
-    settings: Settings, services: Services, teams: TeamsServer, others: dict[Platform, Publisher]
+    settings: Settings, services: Services, teams: TeamsServer
 ) -> DigestScheduler | None:
-    """Without Slack the digest scheduler still runs, for the Teams subscriptions."""
+    """Without Slack's server the digest scheduler still runs, for the Teams subscriptions."""
     if not settings.digest_scheduler:
         return None
     from bot.services.digest import DigestService
     from bot.services.digest_summary import summarizer_for
-    from bot.slack.digest.scheduling import digest_scheduler
 
     deps = teams.endpoint.teams.deps
     digests = DigestService(deps.database, deps.knowledge, summarizer_for(settings))
-    scheduler = digest_scheduler(
-        settings, deps.database, digests, metrics=services.metrics, others=others
-    )
-    return scheduler.start()
+    return digest_scheduler(settings, deps.database, digests, services.metrics).start()
 
 
 def _teams_server(settings: Settings, services: Services, host: str) -> TeamsServer:
