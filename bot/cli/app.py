@@ -19,7 +19,7 @@ from rich.console import Console
 
 from bot import __version__
 from bot.cli.boundary import run_with_boundary
-from bot.cli.db import digest_publishers, digest_scheduler
+from bot.cli.db import digest_publishers, digest_scheduler, teams_extra_missing
 from bot.cli.db import register as register_storage_commands
 from bot.cli.input import EXIT_OK, EXIT_TRAP, read_text, run_jsonl
 from bot.cli.render import (
@@ -34,7 +34,6 @@ from bot.cli.render import (
 from bot.cli.teams import register as register_teams_commands
 from bot.config import Settings, load_settings
 from bot.core.engine import OfflineEngine
-from bot.errors import CoachError
 from bot.models import Language
 from bot.observability.metrics_server import serving_metrics
 from bot.services.answer import AnswerService
@@ -262,10 +261,7 @@ def _teams_server(settings: Settings, services: Services, host: str) -> TeamsSer
     try:
         from bot.teams.runner import build_server
     except ImportError as exc:
-        raise CoachError(
-            "MICROSOFT_APP_ID is set, but the Teams extra is not installed: "
-            "pip install 'social-media-coach[teams]'"
-        ) from exc
+        raise teams_extra_missing() from exc
     return build_server(settings, services, host).start()
 
 

@@ -50,11 +50,16 @@ def digest_publishers(settings: Settings) -> dict[Platform, Publisher]:
     try:
         from bot.teams.digest.route import teams_publishers
     except ImportError as exc:
-        raise CoachError(
-            "MICROSOFT_APP_ID is set, but the Teams extra is not installed: "
-            "pip install 'social-media-coach[teams]'"
-        ) from exc
+        raise teams_extra_missing() from exc
     return teams_publishers(settings)
+
+
+def teams_extra_missing() -> CoachError:
+    """Teams is configured but its SDK is not installed: one line that says what to install."""
+    return CoachError(
+        "MICROSOFT_APP_ID is set, but the Teams extra is not installed: "
+        "pip install 'social-media-coach[teams]'"
+    )
 
 
 def slack_can_post(settings: Settings) -> bool:

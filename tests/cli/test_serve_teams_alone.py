@@ -123,3 +123,47 @@ def test_the_cli_scheduler_posts_to_slack_only_when_slack_can_post(
         assert set(scheduler.publisher.publishers) == platforms
     finally:
         database.dispose()
+
+
+# Run as `coach` in a process where the Teams SDK cannot be imported (no Teams extra).
+WITHOUT_TEAMS_EXTRA = """
+import sys
+
+class NoTeamsExtra:
+    def find_spec(self, name, path=None, target=None):
+        if name.partition(".")[0] == "microsoft_agents":
+            raise ImportError(f"No module named {name!r}")
+        return None
+
+sys.meta_path.insert(0, NoTeamsExtra())
+sys.argv = ["coach", *sys.argv[1:]]
+from bot.cli.app import main
+main()
+"""
+
+
+@pytest.mark.parametrize("args", [("serve", "--host", "127.0.0.1"), ("digest", "run")])
+def test_teams_configured_without_its_extra_is_one_clear_line(
+    tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    prefixes = ("SLACK_", "OPENAI_", "COACH_", "MICROSOFT_")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
+    env |= {
+        "COACH_ENGINE": "offline",
+        "COACH_METRICS_PORT": "0",
+        "COACH_DATA_DIR": str(tmp_path),
+        "COACH_TEAMS_ANONYMOUS": "true",
+        "COACH_TEAMS_PORT": str(_free_port()),
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", WITHOUT_TEAMS_EXTRA, *args],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip().endswith("pip install 'social-media-coach[teams]'")
+    assert "Traceback" not in done.stderr
