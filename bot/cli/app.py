@@ -7,31 +7,34 @@ usage or unreadable input. Errors are one line on stderr, never a traceback.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from enum import StrEnum
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
+from pydantic import BaseModel
 from rich.console import Console
 
 from bot import __version__
 from bot.cli.boundary import run_with_boundary
-from bot.cli.db import digest_publishers
+from bot.cli.db import digest_publishers, digest_scheduler, teams_extra_missing
 from bot.cli.db import register as register_storage_commands
-from bot.cli.input import EXIT_OK, EXIT_TRAP, UsageProblem, batch, read_text
+from bot.cli.input import EXIT_OK, EXIT_TRAP, read_text, run_jsonl
 from bot.cli.render import (
+    answer_row,
     render_answer,
     render_eval,
     render_review,
     render_traps,
+    review_row,
     terminal_console,
 )
 from bot.cli.teams import register as register_teams_commands
 from bot.cli.workers import run_workers, teams_only_children
 from bot.config import Settings, load_settings
 from bot.core.engine import OfflineEngine
-from bot.errors import CoachError
 from bot.models import Language
 from bot.observability.metrics_server import serving_metrics
 from bot.services.answer import AnswerService
@@ -39,8 +42,7 @@ from bot.services.factory import Services, build_server_services, build_services
 from bot.services.review import ReviewService
 
 if TYPE_CHECKING:
-    from bot.services.scheduler import DigestScheduler, Publisher
-    from bot.storage.subscriptions import Platform
+    from bot.services.scheduler import DigestScheduler
     from bot.teams.runner import TeamsServer
 
 app = typer.Typer(
@@ -132,15 +134,10 @@ def check(
 ) -> None:
     """Check a draft post, plan or message for the five social-media traps."""
     engine = _choice(llm)
-    if jsonl is not None:
-        if text is not None or file is not None:
-            raise UsageProblem("--jsonl reads its own input; leave out TEXT and --file")
-        raise typer.Exit(batch(jsonl, "text", lambda value: _review_row(value, lang, engine)))
+    row = partial(_review_row, lang=lang, engine=engine)
+    run_jsonl(jsonl, "text", row, besides=(text, file), leave_out="TEXT and --file")
     review = _reviewer(engine).review(read_text(text, file), lang)
-    if output_format is Format.json:
-        typer.echo(review.model_dump_json(indent=2))
-    else:
-        render_review(_out(), review, _engine().knowledge)
+    _show(review, output_format, lambda: render_review(_out(), review, _engine().knowledge))
     raise typer.Exit(EXIT_TRAP if review.findings else EXIT_OK)
 
 
@@ -162,15 +159,18 @@ def ask(
 ) -> None:
     """Ask a question about social-media strategy; the answer cites the knowledge base."""
     engine = _choice(llm)
-    if jsonl is not None:
-        if question is not None:
-            raise UsageProblem("--jsonl reads its own input; leave out QUESTION")
-        raise typer.Exit(batch(jsonl, "question", lambda value: _answer_row(value, lang, engine)))
+    row = partial(_answer_row, lang=lang, engine=engine)
+    run_jsonl(jsonl, "question", row, besides=(question,), leave_out="QUESTION")
     answer = _answerer(engine).ask(read_text(question, None), lang)
+    _show(answer, output_format, lambda: render_answer(_out(), answer))
+
+
+def _show(result: BaseModel, output_format: Format, render: Callable[[], None]) -> None:
+    """One result: as JSON, or rendered for the terminal."""
     if output_format is Format.json:
-        typer.echo(answer.model_dump_json(indent=2))
+        typer.echo(result.model_dump_json(indent=2))
     else:
-        render_answer(_out(), answer)
+        render()
 
 
 @app.command()
@@ -224,12 +224,10 @@ def serve(
     services = build_server_services(settings)
     with serving_metrics(settings.metrics_host, settings.metrics_port, services.metrics):
         teams = _teams_server(settings, services, host) if settings.teams_configured else None
-        # One digest scheduler for both platforms: Slack's server starts it with Teams' publisher.
-        others = digest_publishers(settings)
         if teams is not None and settings.slack_signing_secret is None:
             stopped = teams.stop_on_signals()
             children = teams_only_children(settings)
-            scheduler = _teams_only_scheduler(settings, services, teams, others)
+            scheduler = _teams_only_scheduler(settings, services, teams)
             try:
                 teams.serve_until_stopped(stopped)  # Teams alone
             finally:
@@ -241,39 +239,33 @@ def serve(
         # Imported here so that `coach check` never pays for loading Bolt.
         from bot.slack.server import serve as serve_http
 
+        # One digest scheduler for both platforms: Slack's server starts it with Teams' publisher.
         try:
-            serve_http(settings, services, host, digest_publishers=others)
+            serve_http(settings, services, host, digest_publishers=digest_publishers(settings))
         finally:
             if teams is not None:
                 teams.stop()
 
 
 def _teams_only_scheduler(
-    settings: Settings, services: Services, teams: TeamsServer, others: dict[Platform, Publisher]
+    settings: Settings, services: Services, teams: TeamsServer
 ) -> DigestScheduler | None:
-    """Without Slack the digest scheduler still runs, for the Teams subscriptions."""
+    """Without Slack's server the digest scheduler still runs, for the Teams subscriptions."""
     if not settings.digest_scheduler:
         return None
     from bot.services.digest import DigestService
     from bot.services.digest_summary import summarizer_for
-    from bot.slack.digest.scheduling import digest_scheduler
 
     deps = teams.endpoint.teams.deps
     digests = DigestService(deps.database, deps.knowledge, summarizer_for(settings))
-    scheduler = digest_scheduler(
-        settings, deps.database, digests, metrics=services.metrics, others=others
-    )
-    return scheduler.start()
+    return digest_scheduler(settings, deps.database, digests, services.metrics).start()
 
 
 def _teams_server(settings: Settings, services: Services, host: str) -> TeamsServer:
     try:
         from bot.teams.runner import build_server
     except ImportError as exc:
-        raise CoachError(
-            "MICROSOFT_APP_ID is set, but the Teams extra is not installed: "
-            "pip install 'social-media-coach[teams]'"
-        ) from exc
+        raise teams_extra_missing() from exc
     return build_server(settings, services, host).start()
 
 
@@ -303,28 +295,11 @@ register_teams_commands(app, _settings)  # coach teams package
 
 
 def _review_row(text: str, lang: Language | None, engine: EngineChoice) -> dict[str, object]:
-    """One JSONL result: the same fields as `--format json` (plus the line's `id`).
-
-    `traps` is the 0.1 shape (a subset of each finding), kept for one release so existing
-    scripts go on working; new code reads `findings`.
-    """
-    review = _reviewer(engine).review(text, lang)
-    row: dict[str, object] = review.model_dump(mode="json")
-    row["traps"] = [
-        f.model_dump(include={"number", "slug", "confidence", "evidence", "start", "end", "advice"})
-        for f in review.findings
-    ]
-    return row
+    return review_row(_reviewer(engine).review(text, lang))
 
 
 def _answer_row(question: str, lang: Language | None, engine: EngineChoice) -> dict[str, object]:
-    answer = _answerer(engine).ask(question, lang)
-    return {
-        "language": answer.language,
-        "topic": answer.topic,
-        "answer": answer.text,
-        "citations": [c.model_dump() for c in answer.citations],
-    }
+    return answer_row(_answerer(engine).ask(question, lang))
 
 
 def main() -> None:

@@ -17,7 +17,10 @@ from bot.config import Settings
 from bot.errors import CoachError
 
 if TYPE_CHECKING:
-    from bot.services.scheduler import Publisher
+    from bot.observability.metrics import Metrics
+    from bot.services.digest import DigestService
+    from bot.services.scheduler import DigestScheduler, Publisher
+    from bot.storage.db import Database
     from bot.storage.subscriptions import Platform
 
 _DURATION = re.compile(r"^\s*(\d{1,6})\s*([dwh])\s*$", re.IGNORECASE)
@@ -47,11 +50,37 @@ def digest_publishers(settings: Settings) -> dict[Platform, Publisher]:
     try:
         from bot.teams.digest.route import teams_publishers
     except ImportError as exc:
-        raise CoachError(
-            "MICROSOFT_APP_ID is set, but the Teams extra is not installed: "
-            "pip install 'social-media-coach[teams]'"
-        ) from exc
+        raise teams_extra_missing() from exc
     return teams_publishers(settings)
+
+
+def teams_extra_missing() -> CoachError:
+    """Teams is configured but its SDK is not installed: one line that says what to install."""
+    return CoachError(
+        "MICROSOFT_APP_ID is set, but the Teams extra is not installed: "
+        "pip install 'social-media-coach[teams]'"
+    )
+
+
+def slack_can_post(settings: Settings) -> bool:
+    """A bot token, or OAuth installs with a token per workspace."""
+    return settings.slack_bot_token is not None or settings.oauth_configured
+
+
+def digest_scheduler(
+    settings: Settings, database: Database, digests: DigestService, metrics: Metrics | None = None
+) -> DigestScheduler:
+    """The scheduler of `coach digest run`, and of Teams alone in `coach serve`: Teams'
+    publisher when Teams is configured, Slack's when Slack can post. Slack's code is loaded
+    only then, so Teams alone runs without it."""
+    from bot.services.digest_scheduling import build_digest_scheduler
+
+    publishers = digest_publishers(settings)
+    if slack_can_post(settings):
+        from bot.slack.digest.scheduling import slack_publisher
+
+        publishers["slack"] = slack_publisher(settings, database)
+    return build_digest_scheduler(settings, database, digests, publishers, metrics)
 
 
 def register(app: typer.Typer, settings: Callable[[], Settings]) -> None:
@@ -115,14 +144,13 @@ def register(app: typer.Typer, settings: Callable[[], Settings]) -> None:
         from bot.observability.logs import configure_logging
         from bot.services.digest import DigestService
         from bot.services.digest_summary import summarizer_for
-        from bot.slack.app import SlackSetupError
-        from bot.slack.digest.scheduling import digest_scheduler
         from bot.storage.db import open_database
 
         current = settings()
         configure_logging(current.log_level, current.log_format)  # cron keeps server-like logs
-        slack = current.slack_bot_token is not None or current.oauth_configured
-        if not slack and not current.teams_configured:
+        if not slack_can_post(current) and not current.teams_configured:
+            from bot.slack.app import SlackSetupError
+
             raise SlackSetupError(
                 "SLACK_BOT_TOKEN is not set (or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET for "
                 "multi-workspace installs), nor MICROSOFT_APP_ID for Teams; the digest needs "
@@ -132,8 +160,7 @@ def register(app: typer.Typer, settings: Callable[[], Settings]) -> None:
         # The knowledge base alone: a digest needs the titles and advice, not the models.
         knowledge = KnowledgeBase.load(current.knowledge_dir or data_dir("knowledge"))
         digests = DigestService(database, knowledge, summarizer_for(current))
-        others = digest_publishers(current)
-        report = digest_scheduler(current, database, digests, others=others).run_once()
+        report = digest_scheduler(current, database, digests).run_once()
         typer.echo(f"digest run: {report}")
         database.dispose()
         raise typer.Exit(EXIT_RETRY_LATER if report.failed else EXIT_OK)

@@ -17,6 +17,8 @@ import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import typer
+
 from bot.cli.render import BatchProgress
 from bot.errors import CoachError
 
@@ -57,6 +59,24 @@ def read_source(path: Path) -> str:
             f"cannot read {name}: not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset "
             f"{exc.start})"
         ) from exc
+
+
+def run_jsonl(
+    jsonl: Path | None,
+    field: str,
+    row: Callable[[str], dict[str, object]],
+    *,
+    besides: tuple[object, ...],
+    leave_out: str,
+) -> None:
+    """The --jsonl half of `coach check` and `coach ask`: run each line's `field` through
+    `row`, print one result a line and exit with the batch's code; a single input given as
+    well (`besides`, named `leave_out`) is a usage error. Without --jsonl, return."""
+    if jsonl is None:
+        return
+    if any(value is not None for value in besides):
+        raise UsageProblem(f"--jsonl reads its own input; leave out {leave_out}")
+    raise typer.Exit(batch(jsonl, field, row))
 
 
 def batch(path: Path, field: str, run: Callable[[str], dict[str, object]]) -> int:

@@ -110,6 +110,30 @@ def render_answer(console: Console, answer: Answer) -> None:
         console.print(Text(note, style="dim"))
 
 
+def review_row(review: Review) -> dict[str, object]:
+    """One JSONL result: the same fields as `--format json` (the batch adds the line's `id`).
+
+    `traps` is the 0.1 shape (a subset of each finding), kept for one release so existing
+    scripts go on working; new code reads `findings`.
+    """
+    row: dict[str, object] = review.model_dump(mode="json")
+    row["traps"] = [
+        f.model_dump(include={"number", "slug", "confidence", "evidence", "start", "end", "advice"})
+        for f in review.findings
+    ]
+    return row
+
+
+def answer_row(answer: Answer) -> dict[str, object]:
+    """One JSONL result of `coach ask --jsonl` (the batch adds the line's `id`)."""
+    return {
+        "language": answer.language,
+        "topic": answer.topic,
+        "answer": answer.text,
+        "citations": [c.model_dump() for c in answer.citations],
+    }
+
+
 def render_traps(console: Console, knowledge: KnowledgeBase, language: Language) -> None:
     table = Table(show_header=False, box=None, pad_edge=False)
     table.add_column(style="bold yellow", no_wrap=True)

@@ -46,6 +46,25 @@ def test_ask_jsonl_dash_reads_standard_input() -> None:
     assert json.loads(result.stdout)["topic"] == 5
 
 
+@pytest.mark.parametrize(
+    ("args", "leave_out"),
+    [
+        (("check", "--jsonl", "-", "hi"), "TEXT and --file"),
+        (("check", "--jsonl", "-", "--file", "draft.txt"), "TEXT and --file"),
+        (("ask", "--jsonl", "-", "why?"), "QUESTION"),
+    ],
+)
+def test_jsonl_with_a_single_input_too_is_a_usage_error(
+    args: tuple[str, ...], leave_out: str
+) -> None:
+    result = coach(*args, stdin=json.dumps({"id": "a", "text": TRAP}) + "\n")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.strip() == (
+        f"coach: error: --jsonl reads its own input; leave out {leave_out}"
+    )
+
+
 def test_a_batch_where_every_line_failed_exits_2() -> None:
     bad = "{broken\n" + json.dumps({"id": "x", "text": 42}) + "\n"
     result = coach("check", "--jsonl", "-", stdin=bad)

@@ -16,12 +16,13 @@ from __future__ import annotations
 import itertools
 import json
 import re
-import threading
 import time
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import unquote, urlsplit
+
+from tests.fakes.loopback import RecordingServer
 
 SERVICE_PREFIX = "/teams/"  # like https://smba.trafficmanager.net/teams/
 _ACTIVITIES = re.compile(r"/v3/conversations/(?P<cid>[^/]+)/activities(?:/(?P<aid>[^/]+))?$")
@@ -68,37 +69,16 @@ class Call:
         return json.dumps(self.body, ensure_ascii=False)
 
 
-class FakeBotConnector:
+class FakeBotConnector(RecordingServer[Call]):
     def __init__(self, host: str = "127.0.0.1") -> None:
-        self.calls: list[Call] = []
         self._failures: list[int] = []
         self._delay = 0.0
-        self._lock = threading.Condition()
         self._ids = itertools.count(1)
-        self._server = ThreadingHTTPServer((host, 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    # -- lifecycle ------------------------------------------------------------------------
-    def start(self) -> FakeBotConnector:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(5)
-
-    def __enter__(self) -> FakeBotConnector:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+        super().__init__(self._handler(), host)
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return self.base_url
 
     @property
     def service_url(self) -> str:
@@ -143,23 +123,18 @@ class FakeBotConnector:
 
     def wait_for(self, count: int = 1, kind: str = "message", timeout: float = 10.0) -> list[Call]:
         """Wait until `count` activities of `kind` arrived; AssertionError after `timeout`."""
-        deadline = time.monotonic() + timeout
-        with self._lock:
-            while True:
-                found = [
-                    c
-                    for c in self.calls
-                    if c.is_activity
-                    and c.status < 400
-                    and isinstance(c.body, dict)
-                    and c.body.get("type") == kind
-                ]
-                if len(found) >= count:
-                    return found
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise AssertionError(f"expected {count} {kind} activities, got {len(found)}")
-                self._lock.wait(left)
+
+        def sent(calls: list[Call]) -> list[Call]:
+            return [
+                c
+                for c in calls
+                if c.is_activity
+                and c.status < 400
+                and isinstance(c.body, dict)
+                and c.body.get("type") == kind
+            ]
+
+        return self._wait_for(sent, count, timeout, f"{kind} activities")
 
     def clear(self) -> None:
         with self._lock:
@@ -187,11 +162,6 @@ class FakeBotConnector:
         if verb == "GET" and _MEMBERS.search(path):
             return 200, []
         return 404, {"error": {"code": "NotFound", "message": path}}
-
-    def _record(self, call: Call) -> None:
-        with self._lock:
-            self.calls.append(call)
-            self._lock.notify_all()
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         fake = self

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from tests.fakes.loopback import LoopbackServer
+
 
 @dataclass(frozen=True)
 class Recorded:
@@ -214,24 +216,21 @@ class _Server(ThreadingHTTPServer):
         pass  # a client that timed out and hung up is what several tests are about
 
 
-class FakeOpenAI:
+class FakeOpenAI(LoopbackServer):
+    server_class = _Server
+    poll_interval = 0.02  # a quick shutdown: every test's teardown waits for it
+
     def __init__(self, default: Reply | None = None) -> None:
         self.default = default
         self.requests: list[Recorded] = []
         self._queue: deque[Reply] = deque()
         self._lock = threading.Lock()
         self._stopping = threading.Event()
-        handler = type("Handler", (_Handler,), {"fake": self})
-        self._server = _Server(("127.0.0.1", 0), handler)
-        # A short poll interval makes shutdown (every test's teardown) quick.
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
+        super().__init__(type("Handler", (_Handler,), {"fake": self}))
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}/v1"
+        return f"{self.base_url}/v1"
 
     def script(self, *replies: Reply) -> FakeOpenAI:
         with self._lock:
@@ -242,21 +241,11 @@ class FakeOpenAI:
     def chat_requests(self) -> list[Recorded]:
         return [r for r in self.requests if r.path.endswith("/chat/completions")]
 
-    def start(self) -> FakeOpenAI:
-        self._thread.start()
-        return self
+    def stop(self) -> None:
+        self._stopping.set()  # a slow reply wakes up and ends instead of holding shutdown
+        super().stop()
 
-    def close(self) -> None:
-        self._stopping.set()
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
-
-    def __enter__(self) -> FakeOpenAI:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    close = stop
 
     def _handle(self, handler: _Handler, request: Recorded) -> None:
         with self._lock:

@@ -20,6 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from tests.fakes.loopback import LoopbackServer
 from tests.fakes.slack_messages import MESSAGE_ANSWERS, remember, stored, thread
 
 BOT_USER = "UBOT"
@@ -89,23 +90,16 @@ class _Server(ThreadingHTTPServer):
     request_queue_size = 128
 
 
-class FakeSlack:
+class FakeSlack(LoopbackServer):
     """Start with `with FakeSlack() as fake:`; it listens on 127.0.0.1 on a free port."""
+
+    server_class = _Server
+    poll_interval = 0.05
 
     def __init__(self) -> None:
         self.state = FakeSlackState()
-        handler = type("Handler", (_Handler,), {"state": self.state})
-        self._server = _Server(("127.0.0.1", 0), handler)
-        self._server.daemon_threads = True
+        super().__init__(type("Handler", (_Handler,), {"state": self.state}))
         self.state.base_url = self.base_url
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-
-    @property
-    def base_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
 
     @property
     def api_url(self) -> str:
@@ -113,14 +107,6 @@ class FakeSlack:
 
     def response_url(self, name: str) -> str:
         return f"{self.base_url}/response/{name}"
-
-    def __enter__(self) -> FakeSlack:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
 
     # -- scripting ------------------------------------------------------------------------
     def fail(

@@ -14,12 +14,11 @@ connector then sees `Authorization: Bearer fake-outbound-token`.
 from __future__ import annotations
 
 import json
-import threading
 import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import jwt
@@ -35,6 +34,8 @@ from microsoft_agents.hosting.core.authorization.access_token_provider_base impo
 )
 from microsoft_agents.hosting.core.authorization.jwt import jwt_token_validator
 
+from tests.fakes.loopback import RecordingServer
+
 BOT_FRAMEWORK_ISSUER = "https://api.botframework.com"
 OUTBOUND_TOKEN = "fake-outbound-token"
 LEEWAY = 300  # the SDK accepts tokens this many seconds past their expiry
@@ -44,38 +45,25 @@ def _key() -> rsa.RSAPrivateKey:
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
-class TeamsAuth:
-    """One signing key and its JWKS at `jwks_url` (start() first, or use as a context)."""
+class TeamsAuth(RecordingServer[str]):
+    """One signing key and its JWKS at `jwks_url` (start() first, or use as a context); the
+    paths of the key fetches are the recorded calls."""
 
     def __init__(self, app_id: str = "00000000-0000-0000-0000-0000000000b0") -> None:
         self.app_id = app_id
         self.kid = f"test-{uuid.uuid4().hex[:8]}"
         self._key = _key()
         self._stranger = _key()  # signs tokens the JWKS does not vouch for
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self.requests = 0
+        super().__init__(self._handler())
 
-    def start(self) -> TeamsAuth:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(5)
-
-    def __enter__(self) -> TeamsAuth:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+    @property
+    def requests(self) -> int:
+        """How often the signing keys were fetched."""
+        return len(self.calls)
 
     @property
     def jwks_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/keys"
+        return f"{self.base_url}/keys"
 
     def jwks(self) -> dict[str, Any]:
         public = RSAAlgorithm.to_jwk(self._key.public_key(), as_dict=True)
@@ -124,7 +112,7 @@ class TeamsAuth:
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
-                auth.requests += 1
+                auth._record(self.path)
                 payload = json.dumps(auth.jwks()).encode("utf-8")
                 self.send_response(200 if self.path.startswith("/keys") else 404)
                 self.send_header("Content-Type", "application/json")

@@ -10,14 +10,30 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from functools import singledispatch
 from typing import Any
 
 from slack_sdk.models.blocks import Block, DividerBlock
 
 from bot.config import DigestManagers
 from bot.i18n import text
-from bot.models import Digest, Language, TrapTrend
-from bot.services.chart import ChartLabels
+from bot.models import Digest, Language
+from bot.services import digest_sections as neutral
+from bot.services.digest_sections import (
+    CallToAction,
+    ChartReference,
+    DraftFigures,
+    FeaturedTrap,
+    FeedbackFigures,
+    Heading,
+    Period,
+    PreviewNote,
+    QuestionFigures,
+    QuietWeek,
+    Section,
+    Summary,
+    TrapFigures,
+)
 from bot.slack.blocks import (
     MAX_MESSAGE_BLOCKS,
     SECTION_CHARS,
@@ -38,89 +54,109 @@ EVENT_TYPE = "coach_digest"
 def digest_message(digest: Digest, *, chart: bool = False, preview: bool = False) -> Message:
     """The digest as one message; `chart`: its chart follows in the thread."""
     language = digest.language
-    blocks: list[Block] = [_header(text("digest_header", language)), _context(_period(digest))]
-    if preview:
-        blocks.append(_context(slack_text("digest_preview_note", language)))
-    if digest.summary:
-        blocks += [
-            _section(shorten(escape(digest.summary), SECTION_CHARS)),
-            _context(text("digest_summary_note", language)),
-        ]
-    if digest.quiet:
-        blocks.append(_section(text("digest_quiet", language)))
-    else:
-        blocks += _figures(digest)
-    blocks += [DividerBlock(), _section(_featured(digest))]
-    tail: list[Block] = [_context(slack_text("digest_cta", language))]
-    if chart and digest.has_chart:
-        tail.append(_context(f":bar_chart: {slack_text('digest_chart_in_thread', language)}"))
-    fallback = text(
-        "digest_fallback", language, count=digest.drafts_checked, traps=digest.traps_flagged
-    )
-    return Message(fallback, _fit(blocks, tail, MAX_MESSAGE_BLOCKS, language))
+    blocks: list[Block] = []
+    tail: list[Block] = []
+    chart_note: list[Block] = []
+    for section in neutral.digest_sections(digest, chart=chart, preview=preview):
+        # The call to action and the chart's note (the chart follows in the thread) close the
+        # message, where _fit never cuts them.
+        if isinstance(section, CallToAction):
+            tail.append(_context(slack_text(section.key, language)))
+        elif isinstance(section, ChartReference):
+            note = slack_text("digest_chart_in_thread", language)
+            chart_note.append(_context(f":bar_chart: {note}"))
+        else:
+            blocks += _blocks(section, language)
+    message_blocks = _fit(blocks, tail + chart_note, MAX_MESSAGE_BLOCKS, language)
+    return Message(neutral.fallback_text(digest), message_blocks)
 
 
 def metadata(digest_id: str, week: str) -> dict[str, Any]:
     return {"event_type": EVENT_TYPE, "event_payload": {"digest_id": digest_id, "week": week}}
 
 
-def chart_labels(language: Language) -> ChartLabels:
-    return ChartLabels(
-        title=text("digest_chart_title", language),
-        this_week=text("digest_this_week", language),
-        last_week=text("digest_last_week", language),
-    )
-
-
 def chart_alt_text(digest: Digest) -> str:
-    figures = "; ".join(
-        f"#{t.number} {t.title}: {t.this_week} ({t.last_week})" for t in digest.traps
-    )
-    return shorten(text("digest_chart_alt", digest.language, figures=figures), 1000)
+    return shorten(neutral.chart_alt_text(digest), 1000)
 
 
-def _period(digest: Digest) -> str:
-    return text(
+@singledispatch
+def _blocks(section: Section, language: Language) -> list[Block]:
+    raise TypeError(f"no Block Kit for {type(section).__name__}")
+
+
+@_blocks.register
+def _heading(section: Heading, language: Language) -> list[Block]:
+    return [_header(text(section.key, language))]
+
+
+@_blocks.register
+def _period(section: Period, language: Language) -> list[Block]:
+    period = text(
         "digest_period",
-        digest.language,
-        start=_date(digest.start),
-        end=_date(digest.end),
-        scope=_scope(bool(digest.channel), digest.language),
+        language,
+        start=_date(section.start),
+        end=_date(section.end),
+        scope=_scope(section.channel_only, language),
     )
+    return [_context(period)]
 
 
-def _date(moment: datetime) -> str:
-    return f"<!date^{int(moment.timestamp())}^{{date_short}}|{moment.date().isoformat()}>"
+@_blocks.register
+def _preview(section: PreviewNote, language: Language) -> list[Block]:
+    return [_context(slack_text(section.key, language))]
 
 
-def _figures(digest: Digest) -> list[Block]:
-    language = digest.language
+@_blocks.register
+def _summary(section: Summary, language: Language) -> list[Block]:
+    return [
+        _section(shorten(escape(section.text), SECTION_CHARS)),
+        _context(text(section.note_key, language)),
+    ]
+
+
+@_blocks.register
+def _quiet(section: QuietWeek, language: Language) -> list[Block]:
+    return [_section(text(section.key, language))]
+
+
+@_blocks.register
+def _drafts(section: DraftFigures, language: Language) -> list[Block]:
     drafts = text(
         "digest_drafts",
         language,
-        count=f"*{digest.drafts_checked}*",
-        last=digest.drafts_last_week,
-        flagged=f"*{digest.drafts_with_traps}*",
+        count=f"*{section.checked}*",
+        last=section.last_week,
+        flagged=f"*{section.with_traps}*",
     )
-    lines = [_trend(t) for t in digest.traps if t.this_week or t.last_week]
-    traps = "\n".join(lines) if lines else text("digest_no_traps", language)
+    return [_section(drafts)]
+
+
+@_blocks.register
+def _traps(section: TrapFigures, language: Language) -> list[Block]:
+    lines = [f"• #{t.number} {escape(t.title)}: *{t.this_week}* ({t.arrow})" for t in section.lines]
+    traps = "\n".join(lines) if lines else text(section.empty_key, language)
     heading = f"*{text('digest_traps_title', language)}* {text('digest_traps_change', language)}"
-    blocks: list[Block] = [
-        _section(drafts),
-        _section(f"{heading}\n{traps}"),
-    ]
+    return [_section(f"{heading}\n{traps}")]
+
+
+@_blocks.register
+def _questions(section: QuestionFigures, language: Language) -> list[Block]:
     questions = (
-        f"*{text('digest_questions', language, count=digest.questions)}* "
-        f"{text('digest_versus_last', language, last=digest.questions_last_week)}"
+        f"*{text('digest_questions', language, count=section.count)}* "
+        f"{text('digest_versus_last', language, last=section.last_week)}"
     )
     topics = [
         f"• #{t.number} {escape(t.title or '')}: *{t.count}*"
         if t.number
-        else f"• {text('digest_not_covered', language)}: *{t.count}*"
-        for t in digest.topics
+        else f"• {text(section.uncovered_key, language)}: *{t.count}*"
+        for t in section.topics
     ]
-    blocks.append(_section("\n".join([questions, *topics])))
-    feedback = digest.feedback
+    return [_section("\n".join([questions, *topics]))]
+
+
+@_blocks.register
+def _feedback(section: FeedbackFigures, language: Language) -> list[Block]:
+    feedback = section.counts
     counts = text(
         "digest_feedback",
         language,
@@ -128,27 +164,22 @@ def _figures(digest: Digest) -> list[Block]:
         not_helpful=feedback.not_helpful,
         false_alarm=feedback.false_alarm,
     )
-    blocks.append(_context(f"*{text('digest_feedback_label', language)}:* {counts}"))
-    return blocks
+    return [_context(f"*{text('digest_feedback_label', language)}:* {counts}")]
 
 
-def _trend(trap: TrapTrend) -> str:
-    change = trap.change
-    arrow = f"▲ +{change}" if change > 0 else f"▼ −{-change}" if change < 0 else "= 0"
-    return f"• #{trap.number} {escape(trap.title)}: *{trap.this_week}* ({arrow})"
+@_blocks.register
+def _featured(section: FeaturedTrap, language: Language) -> list[Block]:
+    title = text(section.title_key, language, number=section.number, title=escape(section.title))
+    head = f"*{title}*"
+    if section.reason_key is not None:
+        head += f" — {text(section.reason_key, language)}"
+    why = f"*{text('digest_why', language)}:* {escape(section.why)}"
+    instead = f"*{text('digest_instead', language)}:* {escape(section.instead)}"
+    return [DividerBlock(), _section(shorten(f"{head}\n{why}\n{instead}", SECTION_CHARS))]
 
 
-def _featured(digest: Digest) -> str:
-    featured, language = digest.featured, digest.language
-    values = {"number": featured.number, "title": escape(featured.title)}
-    if featured.reason == "quiet":
-        head = f"*{text('digest_tip_title', language, **values)}*"
-    else:
-        title = text("digest_featured_title", language, **values)
-        head = f"*{title}* — {text(f'digest_featured_{featured.reason}', language)}"
-    why = f"*{text('digest_why', language)}:* {escape(featured.why)}"
-    instead = f"*{text('digest_instead', language)}:* {escape(featured.instead)}"
-    return shorten(f"{head}\n{why}\n{instead}", SECTION_CHARS)
+def _date(moment: datetime) -> str:
+    return f"<!date^{int(moment.timestamp())}^{{date_short}}|{moment.date().isoformat()}>"
 
 
 # -- subscriptions -------------------------------------------------------------------------------

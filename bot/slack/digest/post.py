@@ -26,14 +26,9 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.models import Digest
 from bot.services.chart import trap_chart
+from bot.services.digest_sections import chart_labels
 from bot.services.scheduler import PublishError
-from bot.slack.digest.blocks import (
-    EVENT_TYPE,
-    chart_alt_text,
-    chart_labels,
-    digest_message,
-    metadata,
-)
+from bot.slack.digest.blocks import EVENT_TYPE, chart_alt_text, digest_message, metadata
 from bot.slack.oauth import WorkspaceClients
 from bot.storage.deliveries import Claim
 from bot.storage.subscriptions import SubscriptionRecord

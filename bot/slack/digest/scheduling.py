@@ -1,19 +1,19 @@
-"""The digest scheduler wired to Slack: inside `coach serve` / `coach socket`, and for one
-pass in `coach digest run`."""
+"""Slack's digest publisher, and the scheduler with it inside `coach serve` / `coach socket`
+(the factory itself is platform-neutral: bot/services/digest_scheduling.py). `coach digest
+run` and Teams alone add this publisher when Slack can post (bot/cli/db.py)."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from slack_sdk.oauth.installation_store import InstallationStore
 
 from bot.config import Settings
 from bot.services.digest import DigestService
-from bot.services.scheduler import DigestScheduler, PassReport, Publisher, Publishers
-from bot.services.subscriptions import SubscriptionService
+from bot.services.digest_scheduling import build_digest_scheduler
+from bot.services.scheduler import DigestScheduler, Publisher
 from bot.slack.digest.post import SlackDigestPublisher
 from bot.slack.oauth import WorkspaceClients, installation_store
 from bot.slack.work import Deps
@@ -26,18 +26,13 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-class ObservedDigestScheduler(DigestScheduler):
-    """Counts each pass's posted and failed digests (coach_digests_total) for alerting."""
-
-    metrics: Metrics | None = None
-
-    def run_once(self) -> PassReport:
-        report = super().run_once()
-        if self.metrics is not None:
-            self.metrics.digest("posted", report.posted)
-            self.metrics.digest("failed", report.failed)
-            self.metrics.digest("given_up", report.given_up)
-        return report
+def slack_publisher(
+    settings: Settings, database: Database, installations: InstallationStore | None = None
+) -> SlackDigestPublisher:
+    """Posts with SLACK_BOT_TOKEN, or each workspace's token from the installation store."""
+    if installations is None and settings.oauth_configured:
+        installations = installation_store(settings, database)
+    return SlackDigestPublisher(WorkspaceClients(settings, installations))
 
 
 def digest_scheduler(
@@ -50,18 +45,9 @@ def digest_scheduler(
     others: Mapping[Platform, Publisher] | None = None,
 ) -> DigestScheduler:
     """The one scheduler of this process: Slack's publisher, plus `others` (Teams) if given."""
-    if installations is None and settings.oauth_configured:
-        installations = installation_store(settings, database)
-    slack = SlackDigestPublisher(WorkspaceClients(settings, installations))
-    scheduler = ObservedDigestScheduler(
-        database,
-        SubscriptionService(database),
-        digests,
-        Publishers({"slack": slack, **(others or {})}),
-        lease=timedelta(seconds=settings.digest_lease),
-    )
-    scheduler.metrics = metrics
-    return scheduler
+    slack = slack_publisher(settings, database, installations)
+    publishers: dict[Platform, Publisher] = {"slack": slack, **(others or {})}
+    return build_digest_scheduler(settings, database, digests, publishers, metrics)
 
 
 def start_digest_scheduler(

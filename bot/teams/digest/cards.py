@@ -1,9 +1,10 @@
 """Adaptive Cards (1.5) for the weekly digest in Teams: pure functions of the Digest model.
 
-The same figures as Slack's digest (bot/slack/digest/blocks.py), in the same words (the shared
-catalogue, bot.i18n): drafts checked against last week, drafts with traps, each trap's count
-and change, questions by topic, feedback, the misconception of the week, and the LLM's
-summary when there is one, marked as such.
+The same sections as Slack's digest (bot.services.digest_sections decides which, in what
+order, with what figures), in the same words (the shared catalogue, bot.i18n): drafts checked
+against last week, drafts with traps, each trap's count and change, questions by topic,
+feedback, the misconception of the week, and the LLM's summary when there is one, marked as
+such. This module only maps each section to card elements.
 
 The chart travels inside the card as a data URI (Image.url "supports data URI in version
 1.2+", says the schema). Teams renders base64 images in cards, and its message size limit
@@ -20,11 +21,30 @@ from __future__ import annotations
 import base64
 import re
 from datetime import datetime
+from functools import singledispatch
 from typing import Any
 
 from bot.i18n import text as shared
-from bot.models import Digest, Language, TopicCount, TrapTrend
-from bot.services.chart import ChartLabels
+from bot.models import Digest, Language
+from bot.services.digest_sections import (
+    CallToAction,
+    ChartReference,
+    DraftFigures,
+    FeaturedTrap,
+    FeedbackFigures,
+    Heading,
+    Period,
+    PreviewNote,
+    QuestionFigures,
+    QuietWeek,
+    Section,
+    Summary,
+    TopicLine,
+    TrapFigures,
+    TrapLine,
+    digest_sections,
+    fallback_text,
+)
 from bot.teams.i18n import teams_text
 
 Card = dict[str, Any]
@@ -40,30 +60,13 @@ _MARKDOWN = re.compile(r"([\\`*_\[\]])")
 def digest_card(digest: Digest, chart_png: bytes | None = None, *, preview: bool = False) -> Card:
     """The digest as one card; `chart_png` (from bot.services.chart) goes in as an image."""
     language = digest.language
-    body: list[dict[str, Any]] = [
-        _text(shared("digest_header", language), size="Large", weight="Bolder"),
-        _text(_period(digest), isSubtle=True, spacing="None"),
-    ]
-    if preview:
-        body.append(_text(teams_text("digest_preview_note", language), isSubtle=True))
-    if digest.summary:
-        body += [
-            _text(plain(digest.summary)[:SUMMARY_CHARS]),
-            _text(
-                shared("digest_summary_note", language),
-                isSubtle=True,
-                size="Small",
-                spacing="None",
-            ),
-        ]
-    body += [_text(shared("digest_quiet", language))] if digest.quiet else _figures(digest)
-    image = chart_image(chart_png, chart_alt_text(digest)) if chart_png else None
-    if image is not None:
-        body.append(image)
-    body += [
-        _featured(digest),
-        _text(teams_text("digest_cta", language), isSubtle=True, separator=True),
-    ]
+    body: list[dict[str, Any]] = []
+    for section in digest_sections(digest, chart=bool(chart_png), preview=preview):
+        if isinstance(section, ChartReference):
+            image = chart_image(chart_png, section.alt_text[:1000]) if chart_png else None
+            body += [image] if image is not None else []
+        else:
+            body += _elements(section, language)
     return {
         "type": "AdaptiveCard",
         "$schema": SCHEMA,
@@ -72,28 +75,6 @@ def digest_card(digest: Digest, chart_png: bytes | None = None, *, preview: bool
         "fallbackText": fallback_text(digest),
         "body": body,
     }
-
-
-def fallback_text(digest: Digest) -> str:
-    """What a client that cannot render the card (and the notification) shows."""
-    return shared(
-        "digest_fallback", digest.language, count=digest.drafts_checked, traps=digest.traps_flagged
-    )
-
-
-def chart_labels(language: Language) -> ChartLabels:
-    return ChartLabels(
-        title=shared("digest_chart_title", language),
-        this_week=shared("digest_this_week", language),
-        last_week=shared("digest_last_week", language),
-    )
-
-
-def chart_alt_text(digest: Digest) -> str:
-    figures = "; ".join(
-        f"#{t.number} {t.title}: {t.this_week} ({t.last_week})" for t in digest.traps
-    )
-    return shared("digest_chart_alt", digest.language, figures=figures)[:1000]
 
 
 def chart_image(png: bytes, alt: str) -> dict[str, Any] | None:
@@ -118,53 +99,90 @@ def _text(value: str, **style: Any) -> dict[str, Any]:
     return {"type": "TextBlock", "text": value, "wrap": True, **style}
 
 
-def _period(digest: Digest) -> str:
-    language = digest.language
-    scope = shared("digest_scope_channel", language) if digest.channel else None
-    return shared(
+@singledispatch
+def _elements(section: Section, language: Language) -> list[dict[str, Any]]:
+    raise TypeError(f"no card elements for {type(section).__name__}")
+
+
+@_elements.register
+def _heading(section: Heading, language: Language) -> list[dict[str, Any]]:
+    return [_text(shared(section.key, language), size="Large", weight="Bolder")]
+
+
+@_elements.register
+def _period(section: Period, language: Language) -> list[dict[str, Any]]:
+    scope = shared("digest_scope_channel", language) if section.channel_only else None
+    period = shared(
         "digest_period",
         language,
-        start=_date(digest.start),
-        end=_date(digest.end),
+        start=_date(section.start),
+        end=_date(section.end),
         scope=scope or teams_text("digest_scope_workspace", language),
     )
+    return [_text(period, isSubtle=True, spacing="None")]
 
 
-def _date(moment: datetime) -> str:
-    return "{{DATE(" + moment.strftime("%Y-%m-%dT%H:%M:%SZ") + ", SHORT)}}"
+@_elements.register
+def _preview(section: PreviewNote, language: Language) -> list[dict[str, Any]]:
+    return [_text(teams_text(section.key, language), isSubtle=True)]
 
 
-def _figures(digest: Digest) -> list[dict[str, Any]]:
-    language = digest.language
+@_elements.register
+def _summary(section: Summary, language: Language) -> list[dict[str, Any]]:
+    note = shared(section.note_key, language)
+    return [
+        _text(plain(section.text)[:SUMMARY_CHARS]),
+        _text(note, isSubtle=True, size="Small", spacing="None"),
+    ]
+
+
+@_elements.register
+def _quiet(section: QuietWeek, language: Language) -> list[dict[str, Any]]:
+    return [_text(shared(section.key, language))]
+
+
+@_elements.register
+def _drafts(section: DraftFigures, language: Language) -> list[dict[str, Any]]:
     drafts = shared(
         "digest_drafts",
         language,
-        count=digest.drafts_checked,
-        last=digest.drafts_last_week,
-        flagged=digest.drafts_with_traps,
+        count=section.checked,
+        last=section.last_week,
+        flagged=section.with_traps,
     )
-    questions = " ".join(
-        [
-            shared("digest_questions", language, count=digest.questions),
-            shared("digest_versus_last", language, last=digest.questions_last_week),
-        ]
-    )
-    traps_title = " ".join(
+    return [_text(drafts, spacing="Medium")]
+
+
+@_elements.register
+def _traps(section: TrapFigures, language: Language) -> list[dict[str, Any]]:
+    title = " ".join(
         [shared("digest_traps_title", language), shared("digest_traps_change", language)]
     )
-    blocks = [
-        _text(drafts, spacing="Medium"),
-        _text(traps_title, weight="Bolder", spacing="Medium"),
-    ]
-    moving = [t for t in digest.traps if t.this_week or t.last_week]
-    if moving:
-        blocks.append({"type": "FactSet", "facts": [_trend(t) for t in moving]})
-    else:
-        blocks.append(_text(shared("digest_no_traps", language)))
-    blocks.append(_text(questions, weight="Bolder", spacing="Medium"))
-    if digest.topics:
-        blocks.append({"type": "FactSet", "facts": [_topic(t, language) for t in digest.topics]})
-    feedback = digest.feedback
+    heading = _text(title, weight="Bolder", spacing="Medium")
+    if not section.lines:
+        return [heading, _text(shared(section.empty_key, language))]
+    return [heading, {"type": "FactSet", "facts": [_trend(t) for t in section.lines]}]
+
+
+@_elements.register
+def _questions(section: QuestionFigures, language: Language) -> list[dict[str, Any]]:
+    questions = " ".join(
+        [
+            shared("digest_questions", language, count=section.count),
+            shared("digest_versus_last", language, last=section.last_week),
+        ]
+    )
+    elements = [_text(questions, weight="Bolder", spacing="Medium")]
+    if section.topics:
+        uncovered = shared(section.uncovered_key, language)
+        facts = [_topic(t, uncovered) for t in section.topics]
+        elements.append({"type": "FactSet", "facts": facts})
+    return elements
+
+
+@_elements.register
+def _feedback(section: FeedbackFigures, language: Language) -> list[dict[str, Any]]:
+    feedback = section.counts
     counts = shared(
         "digest_feedback",
         language,
@@ -173,46 +191,47 @@ def _figures(digest: Digest) -> list[dict[str, Any]]:
         false_alarm=feedback.false_alarm,
     )
     label = shared("digest_feedback_label", language)
-    blocks.append(_text(f"{label}: {counts}", isSubtle=True, size="Small"))
-    return blocks
+    return [_text(f"{label}: {counts}", isSubtle=True, size="Small")]
 
 
-def _topic(topic: TopicCount, language: Language) -> dict[str, str]:
+@_elements.register
+def _featured(section: FeaturedTrap, language: Language) -> list[dict[str, Any]]:
+    title = plain(section.title)
+    head = shared(section.title_key, language, number=section.number, title=title)
+    if section.reason_key is not None:
+        head = " — ".join([head, shared(section.reason_key, language)])
+    why, instead = shared("digest_why", language), shared("digest_instead", language)
+    container = {
+        "type": "Container",
+        "separator": True,
+        "spacing": "Medium",
+        "items": [
+            _text(head, weight="Bolder"),
+            _text(f"**{why}:** {plain(section.why)}"),
+            _text(f"**{instead}:** {plain(section.instead)}"),
+        ],
+    }
+    return [container]
+
+
+@_elements.register
+def _call_to_action(section: CallToAction, language: Language) -> list[dict[str, Any]]:
+    return [_text(teams_text(section.key, language), isSubtle=True, separator=True)]
+
+
+def _date(moment: datetime) -> str:
+    return "{{DATE(" + moment.strftime("%Y-%m-%dT%H:%M:%SZ") + ", SHORT)}}"
+
+
+def _topic(topic: TopicLine, uncovered: str) -> dict[str, str]:
     if topic.number:
         return _fact(f"#{topic.number} {plain(topic.title or '')}", str(topic.count))
-    return _fact(shared("digest_not_covered", language), str(topic.count))
+    return _fact(uncovered, str(topic.count))
 
 
 def _fact(title: str, value: str) -> dict[str, str]:
     return {"title": title, "value": value}
 
 
-def _trend(trap: TrapTrend) -> dict[str, str]:
-    change = trap.change
-    arrow = f"▲ +{change}" if change > 0 else f"▼ −{-change}" if change < 0 else "= 0"
-    return _fact(f"#{trap.number} {plain(trap.title)}", f"{trap.this_week} ({arrow})")
-
-
-def _featured(digest: Digest) -> dict[str, Any]:
-    featured, language = digest.featured, digest.language
-    title = plain(featured.title)
-    if featured.reason == "quiet":
-        head = shared("digest_tip_title", language, number=featured.number, title=title)
-    else:
-        head = " — ".join(
-            [
-                shared("digest_featured_title", language, number=featured.number, title=title),
-                shared(f"digest_featured_{featured.reason}", language),
-            ]
-        )
-    why, instead = shared("digest_why", language), shared("digest_instead", language)
-    return {
-        "type": "Container",
-        "separator": True,
-        "spacing": "Medium",
-        "items": [
-            _text(head, weight="Bolder"),
-            _text(f"**{why}:** {plain(featured.why)}"),
-            _text(f"**{instead}:** {plain(featured.instead)}"),
-        ],
-    }
+def _trend(trap: TrapLine) -> dict[str, str]:
+    return _fact(f"#{trap.number} {plain(trap.title)}", f"{trap.this_week} ({trap.arrow})")

@@ -43,10 +43,11 @@ from microsoft_agents.hosting.core.connector.client import ConnectorClient
 
 from bot.models import Digest
 from bot.services.chart import trap_chart
+from bot.services.digest_sections import chart_labels, fallback_text
 from bot.services.scheduler import PublishError
 from bot.storage.deliveries import Claim
 from bot.storage.subscriptions import SubscriptionRecord, TeamsReference
-from bot.teams.digest.cards import Card, chart_labels, digest_card, fallback_text
+from bot.teams.digest.cards import Card, digest_card
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from matplotlib.image import imread
 
 from bot.models import TrapTrend
 from bot.services.chart import BACKGROUND, ChartLabels, trap_chart
-from bot.slack.digest.blocks import chart_labels
+from bot.services.digest_sections import chart_labels
 
 TITLES = [
     "Social media is just another marketing channel",
