@@ -287,12 +287,13 @@ def socket() -> None:
 @app.command()
 def worker(
     parent: Annotated[int | None, typer.Option(hidden=True)] = None,
+    acks_fd: Annotated[int | None, typer.Option(hidden=True)] = None,
 ) -> None:
     """Run queued Slack replies only (beside `coach serve` with COACH_QUEUE_RUN_JOBS=false)."""
     from bot.slack.worker import run_worker
 
     settings = _settings()
-    run_worker(settings, build_server_services(settings), parent)
+    run_worker(settings, build_server_services(settings), parent, acks_fd)
 
 
 register_storage_commands(app, _settings)  # coach db …, coach digest run

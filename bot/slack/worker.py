@@ -20,6 +20,7 @@ from pydantic import SecretStr
 
 from bot.config import Settings
 from bot.runtime import settle
+from bot.services.ack_pressure import AckPressure, AckPressureReader
 from bot.services.factory import Services
 from bot.slack.app import build_app, build_deps
 
@@ -30,8 +31,11 @@ SHUTDOWN_SECONDS = 30.0
 WORKER_NICENESS = 10
 
 
-def run_worker(settings: Settings, services: Services, parent: int | None = None) -> None:
-    """Run jobs on COACH_WORKERS threads until SIGTERM, Ctrl-C or the end of `parent`."""
+def run_worker(
+    settings: Settings, services: Services, parent: int | None = None, acks_fd: int | None = None
+) -> None:
+    """Run jobs on COACH_WORKERS threads until SIGTERM, Ctrl-C or the end of `parent`;
+    `acks_fd`: the serving parent's busy signal (bot/services/ack_pressure.py)."""
     if parent is not None:
         # Acks first, by the OS: when the machine is busy, the serving process gets the CPU
         # (Slack's 3 seconds) and the replies take what is left; when it is not, nothing waits.
@@ -41,7 +45,8 @@ def run_worker(settings: Settings, services: Services, parent: int | None = None
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    deps.jobs.start(settings.workers)
+    hold = AckPressureReader(acks_fd).hold if acks_fd is not None else None
+    deps.jobs.start(settings.workers, hold)
     settle()
     log.info("running queued replies on %d threads", settings.workers)
     try:
@@ -67,13 +72,19 @@ def settings_env(settings: Settings) -> dict[str, str]:
 
 
 class WorkerProcesses:
-    """`coach worker` children of this process."""
+    """`coach worker` children of this process; with `acks`, they hold back while this
+    process's HTTP threads are busy (for a bounded time)."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, acks: AckPressure | None = None) -> None:
         command = [sys.executable, "-m", "bot", "worker", "--parent", str(os.getpid())]
+        fds: tuple[int, ...] = ()
+        if acks is not None:
+            command += ["--acks-fd", str(acks.fd)]
+            fds = (acks.fd,)
         env = settings_env(settings)
         self.children = [
-            subprocess.Popen(command, env=env) for _ in range(settings.queue_processes)
+            subprocess.Popen(command, env=env, pass_fds=fds)
+            for _ in range(settings.queue_processes)
         ]
         log.info("started %d job worker processes", len(self.children))
 
@@ -88,8 +99,8 @@ class WorkerProcesses:
                 child.wait()
 
 
-def worker_processes(settings: Settings) -> WorkerProcesses | None:
+def worker_processes(settings: Settings, acks: AckPressure | None = None) -> WorkerProcesses | None:
     """The worker children `coach serve` and `coach socket` start, if any."""
     if not settings.queue_run_jobs or settings.queue_processes == 0:
         return None
-    return WorkerProcesses(settings)
+    return WorkerProcesses(settings, acks)
