@@ -104,11 +104,20 @@ class _PostgresStorage(PostgresStorage):  # type: ignore[misc]
         return bool(opened)
 
     def enqueue_many(self, items: list[bytes]) -> None:
-        # No NOTIFY: the workers poll (see open_huey).
-        with self.db(commit=True) as cursor:
-            cursor.executemany(
-                f"insert into {self.table_task} (queue, data, priority) values (%s, %s, 0)",  # noqa: S608 - huey's own table name
-                [(self.name, data) for data in items],
+        """One statement per batch. The commit does not wait for the server's WAL flush
+        (`synchronous_commit` off, for this transaction only): a killed replica loses
+        nothing committed, only a crash of the PostgreSQL server itself could lose the last
+        fraction of a second of jobs — the same bargain as the SQLite queue's WAL with
+        synchronous=NORMAL. Waiting for the flush made every batch of acks wait ~4 ms.
+        No NOTIFY: the workers poll (see open_huey)."""
+        # One round trip: autocommit, so the statement is its own transaction, and the
+        # setting is made inside it (set_config(..., true) lasts until its commit).
+        with self.db() as cursor:
+            cursor.execute(
+                f"insert into {self.table_task} (queue, data, priority) "
+                "select %s, unnest(%s::bytea[]), 0 "
+                "where set_config('synchronous_commit', 'off', true) = 'off'",
+                (self.name, items),
             )
 
 
