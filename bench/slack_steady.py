@@ -40,6 +40,8 @@ from sqlalchemy import create_engine, text
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.stats import percentile  # noqa: E402
+
 SECRET = "bench-signing-secret"
 TOKEN = "xoxb-bench"
 PG_ADMIN = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -264,13 +266,6 @@ def _admin(statement: str) -> None:
 
 
 # -- one run and its figures -------------------------------------------------------------------
-def percentile(values: list[float], share: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
-
-
 def dump(fake: subprocess.Popen[str]) -> dict[str, float]:
     assert fake.stdin is not None and fake.stdout is not None
     fake.stdin.write("dump\n")
