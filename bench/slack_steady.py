@@ -214,6 +214,7 @@ def start(setup: Setup, api_url: str, workers: int) -> None:
         "COACH_LOG_LEVEL": "WARNING",
         "COACH_DIGEST_SCHEDULER": "false",
         "COACH_QUEUE_MAX_BACKLOG": "100000",
+        "COACH_METRICS_PORT": "0",  # off: replicas on one machine would share its port
         "PYTHONPATH": str(ROOT),
     }
     if setup.backend == "postgres":
