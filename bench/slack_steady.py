@@ -345,8 +345,8 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|---|---|")
     try:
         for setup in setups:
-            start(setup, api_url, args.workers)
-            try:
+            try:  # a replica that fails to start must not leave the others running
+                start(setup, api_url, args.workers)
                 for pattern in patterns:
                     for rate in rates:
                         print(
