@@ -35,7 +35,7 @@ from huey.constants import EmptyData
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.observability.context import request_scope
-from bot.services.group_commit import GroupCommit, LeaderGroupCommit
+from bot.services.group_commit import GroupCommit
 from bot.services.job_workers import Workers
 
 log = logging.getLogger(__name__)
@@ -128,11 +128,7 @@ class JobQueue:
         self._backlog = _Backlog()
         self._task = huey.task(name=TASK_NAME)(self._execute)
         self._workers: Workers | None = None
-        # A local, short write (SQLite) is made by the first waiting ack; a network round trip
-        # (PostgreSQL) by a committer thread (bot/services/group_commit.py).
-        local = getattr(huey.storage, "local_writes", False)
-        commit = LeaderGroupCommit if local else GroupCommit
-        self._batches: GroupCommit | LeaderGroupCommit = commit(huey.storage.enqueue_many)
+        self._batches = GroupCommit(huey.storage.enqueue_many)
 
     def register(self, kind: str, run: Handler, gave_up: Handler) -> None:
         self._kinds[kind] = Kind(run, gave_up)

@@ -34,8 +34,6 @@ class _SqliteStorage(SqliteStorage):  # type: ignore[misc]  # huey ships no type
     """WAL with synchronous=NORMAL: a killed process loses nothing (the OS keeps the log);
     only a power cut may lose the last commits, and it costs no fsync per job."""
 
-    local_writes = True  # the acks' inserts are made by the first waiting ack (group_commit)
-
     def _create_connection(self) -> sqlite3.Connection:
         conn: sqlite3.Connection = super()._create_connection()
         conn.execute("pragma synchronous=NORMAL")

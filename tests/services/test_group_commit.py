@@ -4,22 +4,13 @@ item is written, and a failed write reaches every ack of its batch."""
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 
 import pytest
 
-from bot.services.group_commit import GroupCommit, LeaderGroupCommit
-from bot.services.jobs import Job, JobQueue
-from bot.services.queue_backend import open_huey
-from tests.databases import PostgresSchema
-
-KINDS = pytest.mark.parametrize("kind", [GroupCommit, LeaderGroupCommit])
+from bot.services.group_commit import GroupCommit
 
 
-@KINDS
-def test_concurrent_adds_share_writes_and_each_returns_after_its_own(
-    kind: type[GroupCommit | LeaderGroupCommit],
-) -> None:
+def test_concurrent_adds_share_writes_and_each_returns_after_its_own() -> None:
     written: list[bytes] = []
     batches: list[int] = []
     gate = threading.Event()
@@ -29,7 +20,7 @@ def test_concurrent_adds_share_writes_and_each_returns_after_its_own(
         batches.append(len(items))
         written.extend(items)
 
-    commit = kind(write)
+    commit = GroupCommit(write)
     returned: list[bytes] = []
 
     def ack(n: int) -> None:
@@ -48,10 +39,7 @@ def test_concurrent_adds_share_writes_and_each_returns_after_its_own(
     assert sum(batches) == 20 and len(batches) < 20, "some acks shared a write"
 
 
-@KINDS
-def test_a_failed_write_reaches_every_ack_of_its_batch_and_the_next_batch_is_fine(
-    kind: type[GroupCommit | LeaderGroupCommit],
-) -> None:
+def test_a_failed_write_reaches_every_ack_of_its_batch_and_the_next_batch_is_fine() -> None:
     failing = threading.Event()
     failing.set()
 
@@ -59,23 +47,8 @@ def test_a_failed_write_reaches_every_ack_of_its_batch_and_the_next_batch_is_fin
         if failing.is_set():
             raise OSError("database is locked")
 
-    commit = kind(write)
+    commit = GroupCommit(write)
     with pytest.raises(OSError, match="locked"):
         commit.add(b"one")
     failing.clear()
     commit.add(b"two")  # no exception: the committer lives on
-
-
-def test_the_sqlite_queue_lets_the_first_waiting_ack_write_and_postgres_uses_a_thread(
-    tmp_path: Path, postgres_schema: PostgresSchema
-) -> None:
-    sqlite = JobQueue(open_huey(f"sqlite:///{tmp_path / 'queue.db'}"), max_backlog=10)
-    postgres = JobQueue(open_huey(postgres_schema.url), max_backlog=10)
-    try:
-        assert isinstance(sqlite._batches, LeaderGroupCommit)
-        assert isinstance(postgres._batches, GroupCommit)
-        for queue in (sqlite, postgres):
-            assert queue.submit(Job.new("k", {"n": 1}))
-            assert queue.huey.pending_count() == 1
-    finally:
-        postgres.close()
