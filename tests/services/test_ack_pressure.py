@@ -7,7 +7,12 @@ import threading
 import time
 from pathlib import Path
 
-from bot.services.ack_pressure import HOLD_SECONDS, AckPressure, AckPressureReader
+from bot.services.ack_pressure import (
+    COOLDOWN_SECONDS,
+    HOLD_SECONDS,
+    AckPressure,
+    AckPressureReader,
+)
 from bot.services.jobs import Job, JobQueue
 from bot.services.queue_backend import open_huey
 
@@ -46,6 +51,26 @@ def test_workers_hold_back_for_a_bounded_time_only() -> None:
     assert reader.hold()
     clock.now += HOLD_SECONDS * 0.2
     assert not reader.hold(), "after HOLD_SECONDS the replies go out at the normal pace"
+    acks.close()
+
+
+def test_flickering_spells_hold_the_workers_a_fifth_of_the_time_at_most() -> None:
+    """A steady load near saturation: spells of 0.5 s with 10 ms gaps, for 60 s."""
+    clock = Clock()
+    acks = AckPressure(1, clock=clock)
+    reader = AckPressureReader(acks.fd, clock=clock)
+    held = polls = 0
+    step = 0.01
+    for tick in range(6000):
+        if tick % 51 == 0:
+            acks.enter()  # a spell begins
+        elif tick % 51 == 50:
+            acks.leave()  # a 10 ms gap
+        polls += 1
+        held += reader.hold()
+        clock.now += step
+    share = held / polls
+    assert 0 < share <= HOLD_SECONDS / (HOLD_SECONDS + COOLDOWN_SECONDS) + 0.02
     acks.close()
 
 
