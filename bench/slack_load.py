@@ -10,7 +10,12 @@ in the same run, each in its own process behind the same waitress setup:
 Prints p50/p99 ack latency and requests/s for both, the ratio, and how long the coach took
 to deliver all its replies. Bounded: a fixed number of requests and a hard time limit.
 
-    python bench/slack_load.py [--requests 2000] [--concurrency 50]
+    python bench/slack_load.py [--requests 2000] [--concurrency 50] [--rounds 5]
+        [--database sqlite|postgresql]
+
+`--database postgresql` puts the coach's queue and records in a schema of its own on the local
+PostgreSQL (BENCH_POSTGRES_URL, default postgresql+psycopg://postgres@127.0.0.1:5432/test),
+dropped at the end.
 """
 
 # ruff: noqa: PLC0415 - each role imports only what it runs; the load generator stays light
@@ -18,16 +23,17 @@ to deliver all its replies. Bounded: a fixed number of requests and a hard time 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
 import queue
-import statistics
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -36,9 +42,12 @@ from slack_sdk.signature import SignatureVerifier
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.stats import LoadRun, children_of, cpu_known, cpu_seconds, median_ratio, table  # noqa: E402
+
 SECRET = "bench-signing-secret"
 TOKEN = "xoxb-bench"
 TIME_LIMIT = 240.0  # seconds for the whole run, whatever happens
+PG_ADMIN = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 QUESTIONS = [
     "ask is social media only a job for the marketing team?",
     "check We will go viral next week with one post, and it costs nothing.",
@@ -66,14 +75,44 @@ def _quiet_waitress() -> None:
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 
 
-def role_coach(api_url: str) -> None:
+def database_url(database: str) -> str | None:
+    """DATABASE_URL for the coach: None (SQLite in its data folder) or the run's PostgreSQL
+    schema (see `bench_database`)."""
+    if database == "sqlite":
+        return None
+    return f"{PG_ADMIN}?options=-csearch_path%3D{os.environ['BENCH_SCHEMA']}"
+
+
+@contextlib.contextmanager
+def bench_database(database: str) -> Iterator[None]:
+    """For PostgreSQL, a schema of the run's own (BENCH_SCHEMA, inherited by the roles),
+    dropped afterwards; nothing for SQLite."""
+    if database == "sqlite":
+        yield
+        return
+    from sqlalchemy import create_engine, text
+
+    schema = f"coach_bench_{os.getpid()}_{int(time.time())}"
+    engine = create_engine(PG_ADMIN)
+    with engine.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    os.environ["BENCH_SCHEMA"] = schema
+    try:
+        yield
+    finally:
+        with engine.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        engine.dispose()
+
+
+def role_coach(api_url: str, database: str = "sqlite") -> None:
     import tempfile
 
     from bot.config import load_settings
     from bot.runtime import settle
     from bot.services.factory import build_server_services
+    from bot.services.worker_processes import worker_processes
     from bot.slack.server import create_server, endpoint_for
-    from bot.slack.worker import worker_processes
 
     settings = load_settings(
         _env_file=None,
@@ -81,16 +120,20 @@ def role_coach(api_url: str) -> None:
         SLACK_BOT_TOKEN=TOKEN,
         SLACK_SIGNING_SECRET=SECRET,
         SLACK_API_URL=api_url,
-        # The embedded default (SQLite) records usage and claims each event, in a folder of
-        # its own; DATABASE_URL in the environment (e.g. PostgreSQL) is used instead if set.
-        DATABASE_URL=os.environ.get("DATABASE_URL") or None,
+        # The embedded default (SQLite) keeps the queue and the records in a folder of its
+        # own; with --database postgresql both live in a fresh schema of the local server.
+        DATABASE_URL=database_url(database),
         COACH_DATA_DIR=tempfile.mkdtemp(prefix="coach-bench-"),
+        # Every request is queued and answered: none is turned away as "busy" (whose notice
+        # the serving process itself would post), whatever the previous rounds left.
+        COACH_QUEUE_MAX_BACKLOG=100_000,
     )
     _quiet_waitress()
     # Built as `coach serve` builds it: structured logs and metrics included.
     endpoint, _ = endpoint_for(settings, build_server_services(settings))
     server = create_server(endpoint, "127.0.0.1", 0)
-    worker_processes(settings)  # the job workers `coach serve` starts (they exit with us)
+    # The job workers `coach serve` starts (they exit with us), told when the acks are busy.
+    worker_processes(settings, endpoint.acks)
     settle()  # as `coach serve` does before serving
     print(server.effective_port, flush=True)
     server.run()
@@ -179,10 +222,8 @@ def signed_post(
     return response.status == 200
 
 
-def load(
-    port: int, work: list[tuple[str, str]], concurrency: int
-) -> tuple[list[float], float, int]:
-    """Send everything over `concurrency` keep-alive connections; latencies, seconds, errors."""
+def load(port: int, work: list[tuple[str, str]], concurrency: int) -> LoadRun:
+    """Send everything over `concurrency` keep-alive connections."""
     jobs: queue.SimpleQueue[tuple[str, str] | None] = queue.SimpleQueue()
     for item in [*work, *[None] * concurrency]:
         jobs.put(item)
@@ -210,7 +251,7 @@ def load(
         thread.start()
     for thread in threads:
         thread.join(TIME_LIMIT)
-    return latencies, time.perf_counter() - started, sum(errors)
+    return LoadRun(latencies, time.perf_counter() - started, sum(errors))
 
 
 # -- orchestration ------------------------------------------------------------------------
@@ -228,22 +269,6 @@ def spawn(*args: str) -> tuple[subprocess.Popen[str], str]:
     if not first:
         raise SystemExit(f"the {args[0]} server did not start")
     return process, first
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
-
-
-def report(name: str, latencies: list[float], seconds: float, errors: int) -> float:
-    rate = len(latencies) / seconds
-    print(
-        f"{name:6s} {len(latencies):5d} requests  {rate:7.0f} req/s  "
-        f"p50 {percentile(latencies, 0.5) * 1000:6.1f} ms  p99 {percentile(latencies, 0.99) * 1000:6.1f} ms  "
-        f"max {max(latencies) * 1000:6.1f} ms  mean {statistics.fmean(latencies) * 1000:5.1f} ms  "
-        f"non-200 {errors}"
-    )
-    return rate
 
 
 def drained(fake: subprocess.Popen[str], expected: int, deadline: float) -> int:
@@ -265,6 +290,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
     args = parser.parse_args()
     if args.role:
         roles: dict[str, Callable[..., None]] = {
@@ -274,44 +300,133 @@ def main() -> None:
         }
         roles[args.role[0]](*args.role[1:])
         return
-    run(args.requests, args.concurrency, args.rounds)
+    with bench_database(args.database):
+        run(args.requests, args.concurrency, args.rounds, args.database)
 
 
-def run(count: int, concurrency: int, rounds: int) -> None:
+@dataclass
+class Round:
+    bare: LoadRun
+    coach: LoadRun
+    replies: int
+    replies_seconds: float
+    cpu: dict[str, float]  # µs of CPU per request: bare, coach (web), workers, fake
+
+    @property
+    def ratio(self) -> float:
+        return self.coach.rate / self.bare.rate
+
+
+@dataclass
+class Servers:
+    fake: subprocess.Popen[str]
+    bare: subprocess.Popen[str]
+    coach: subprocess.Popen[str]
+    bare_port: int
+    coach_port: int
+    api_url: str
+
+
+def one_round(
+    servers: Servers, work: list[tuple[str, str]], concurrency: int, deadline: float
+) -> Round:
+    """Bare, then coach, on the same requests; CPU per request of each process involved."""
+    count = len(work)
+    before = drained(servers.fake, 0, deadline)
+    bare_cpu, sender = cpu_seconds([servers.bare.pid]), time.process_time()
+    bare = load(servers.bare_port, work, concurrency)
+    bare_cpu, sender = cpu_seconds([servers.bare.pid]) - bare_cpu, time.process_time() - sender
+    workers = children_of(servers.coach.pid)
+    pids = {"coach": [servers.coach.pid], "workers": workers, "fake": [servers.fake.pid]}
+    cpu_before = {name: cpu_seconds(found) for name, found in pids.items()}
+    started = time.monotonic()
+    coach = load(servers.coach_port, work, concurrency)
+    during = {name: cpu_seconds(found) - cpu_before[name] for name, found in pids.items()}
+    replies = drained(servers.fake, before + count, deadline) - before
+    per = 1e6 / count
+    cpu = {
+        "bare": bare_cpu * per,
+        "coach": during["coach"] * per,
+        "workers during load": during["workers"] * per,
+        "fake during load": during["fake"] * per,
+        # The load generator's own CPU while it loaded the bare app: near a full core
+        # (1e6 / bare req/s) would mean the generator, not the server, set bare's pace.
+        "generator (bare round)": sender * per,
+    }
+    return Round(bare, coach, replies, time.monotonic() - started, cpu)
+
+
+def run(count: int, concurrency: int, rounds: int, database: str) -> None:
     deadline = time.monotonic() + TIME_LIMIT
     fake, api_url = spawn("fake")
     children = [fake]
     try:
         bare, bare_port = spawn("bare", api_url)
-        coach, coach_port = spawn("coach", api_url)
+        coach, coach_port = spawn("coach", api_url, database)
         children += [bare, coach]
-        load(int(bare_port), requests(100, api_url), 10)  # warm up both the same way
-        load(int(coach_port), requests(100, api_url), 10)
+        servers = Servers(fake, bare, coach, int(bare_port), int(coach_port), api_url)
+        load(servers.bare_port, requests(100, api_url), 10)  # warm up both the same way
+        load(servers.coach_port, requests(100, api_url), 10)
         drained(fake, 100, deadline)
         print(
-            f"{count} signed requests per run (half /coach, half app_mention), "
-            f"{concurrency} concurrent, loopback; bare and coach alternate, {rounds} rounds"
+            f"{count} signed requests per round (half /coach, half app_mention), "
+            f"{concurrency} concurrent, loopback, {database}; bare and coach alternate; "
+            f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}"
         )
-        ratios = []
+        done = []
         for round_ in range(rounds):
             work = requests(count, api_url, first=1000 + round_ * count)
-            before = drained(fake, 0, deadline)
-            bare_rate = report("bare", *load(int(bare_port), work, concurrency))
-            started = time.monotonic()
-            coach_rate = report("coach", *load(int(coach_port), work, concurrency))
-            replies = drained(fake, before + count, deadline) - before
-            ratios.append(coach_rate / bare_rate)
+            result = one_round(servers, work, concurrency, deadline)
+            done.append(result)
+            print(result.bare.line("bare"))
+            print(result.coach.line("coach"))
+            cpu = ", ".join(f"{name} {value:.0f}" for name, value in result.cpu.items())
             print(
-                f"       coach/bare {ratios[-1]:.0%}; {replies}/{count} replies delivered "
-                f"{time.monotonic() - started:.1f} s after the coach's load began"
+                f"       coach/bare {result.ratio:.0%}; {result.replies}/{count} replies "
+                f"delivered {result.replies_seconds:.1f} s after the coach's load began"
             )
-        print(f"median coach/bare throughput: {statistics.median(ratios):.0%}")
+            if cpu_known():
+                print(f"       CPU µs per request: {cpu}")
+        summary(done, count)
     finally:
         for child in children:
             if child.stdin:
                 child.stdin.close()
             child.terminate()
             child.wait(10)
+
+
+def summary(done: list[Round], count: int) -> None:
+    ms = 1000.0
+    print(f"load average {os.getloadavg()[0]:.1f} at the end")
+    print(
+        table(
+            [
+                "round",
+                "bare req/s",
+                "bare p50 / p99",
+                "coach req/s",
+                "coach p50 / p99",
+                "coach / bare",
+                "replies done",
+                "CPU µs/request bare / coach web / coach workers",
+            ],
+            [
+                (
+                    n + 1,
+                    f"{r.bare.rate:,.0f}",
+                    f"{r.bare.p(0.5) * ms:.0f} / {r.bare.p(0.99) * ms:.0f} ms",
+                    f"{r.coach.rate:,.0f}",
+                    f"{r.coach.p(0.5) * ms:.0f} / {r.coach.p(0.99) * ms:.0f} ms",
+                    f"{r.ratio:.0%}",
+                    f"{r.replies}/{count} in {r.replies_seconds:.1f} s",
+                    f"{r.cpu['bare']:.0f} / {r.cpu['coach']:.0f} / {r.cpu['workers during load']:.0f}",
+                )
+                for n, r in enumerate(done)
+            ],
+        )
+    )
+    print(f"median coach/bare throughput: {median_ratio(r.ratio for r in done):.0%}")
 
 
 if __name__ == "__main__":

@@ -40,6 +40,8 @@ from sqlalchemy import create_engine, text
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.stats import percentile  # noqa: E402
+
 SECRET = "bench-signing-secret"
 TOKEN = "xoxb-bench"
 PG_ADMIN = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -212,6 +214,7 @@ def start(setup: Setup, api_url: str, workers: int) -> None:
         "COACH_LOG_LEVEL": "WARNING",
         "COACH_DIGEST_SCHEDULER": "false",
         "COACH_QUEUE_MAX_BACKLOG": "100000",
+        "COACH_METRICS_PORT": "0",  # off: replicas on one machine would share its port
         "PYTHONPATH": str(ROOT),
     }
     if setup.backend == "postgres":
@@ -264,13 +267,6 @@ def _admin(statement: str) -> None:
 
 
 # -- one run and its figures -------------------------------------------------------------------
-def percentile(values: list[float], share: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
-
-
 def dump(fake: subprocess.Popen[str]) -> dict[str, float]:
     assert fake.stdin is not None and fake.stdout is not None
     fake.stdin.write("dump\n")
@@ -349,8 +345,8 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|---|---|")
     try:
         for setup in setups:
-            start(setup, api_url, args.workers)
-            try:
+            try:  # a replica that fails to start must not leave the others running
+                start(setup, api_url, args.workers)
                 for pattern in patterns:
                     for rate in rates:
                         print(

@@ -27,7 +27,6 @@ import http.client
 import json
 import os
 import queue
-import statistics
 import subprocess
 import sys
 import threading
@@ -37,6 +36,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench.stats import LoadRun, median_ratio  # noqa: E402
 
 TIME_LIMIT = 300.0  # seconds for the whole run, whatever happens
 TEXTS = [
@@ -155,8 +156,8 @@ def activities(count: int, service_url: str, first: int = 0) -> list[bytes]:
     return made
 
 
-def load(port: int, work: list[bytes], concurrency: int) -> tuple[list[float], float, int]:
-    """Send everything over `concurrency` keep-alive connections; latencies, seconds, errors."""
+def load(port: int, work: list[bytes], concurrency: int) -> LoadRun:
+    """Send everything over `concurrency` keep-alive connections."""
     jobs: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
     for item in [*work, *[None] * concurrency]:
         jobs.put(item)
@@ -187,7 +188,7 @@ def load(port: int, work: list[bytes], concurrency: int) -> tuple[list[float], f
         thread.start()
     for thread in threads:
         thread.join(TIME_LIMIT)
-    return latencies, time.perf_counter() - started, sum(errors)
+    return LoadRun(latencies, time.perf_counter() - started, sum(errors))
 
 
 # -- orchestration ------------------------------------------------------------------------
@@ -207,19 +208,9 @@ def spawn(role: str) -> tuple[subprocess.Popen[str], str]:
     return process, first
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
-
-
-def report(name: str, latencies: list[float], seconds: float, errors: int) -> tuple[float, float]:
-    rate, p99 = len(latencies) / seconds, percentile(latencies, 0.99)
-    print(
-        f"  {name:6s} {len(latencies):5d} requests  {rate:7.0f} req/s  "
-        f"p50 {percentile(latencies, 0.5) * 1000:6.1f} ms  p99 {p99 * 1000:6.1f} ms  "
-        f"max {max(latencies) * 1000:6.1f} ms  non-202 {errors}"
-    )
-    return rate, p99
+def report(name: str, run: LoadRun) -> tuple[float, float]:
+    print("  " + run.line(name, failure="non-202"))
+    return run.rate, run.p(0.99)
 
 
 def delivered(connector: subprocess.Popen[str], expected: int, deadline: float) -> int:
@@ -244,10 +235,10 @@ def phase(
 ) -> tuple[float, float]:
     print(f"{name}: {len(work[0])} messages, {concurrency} concurrent")
     before = delivered(connector, 0, deadline)
-    bare_rate, _ = report("bare", *load(ports["bare"], work[0], concurrency))
+    bare_rate, _ = report("bare", load(ports["bare"], work[0], concurrency))
     seen = delivered(connector, before + len(work[0]), deadline)
     started = time.monotonic()
-    coach_rate, coach_p99 = report("coach", *load(ports["coach"], work[1], concurrency))
+    coach_rate, coach_p99 = report("coach", load(ports["coach"], work[1], concurrency))
     cards = delivered(connector, seen + len(work[1]), deadline) - seen
     print(
         f"  coach/bare {coach_rate / bare_rate:.0%}; {cards}/{len(work[1])} cards delivered "
@@ -287,7 +278,7 @@ def run(count: int, concurrency: int, burst: int, rounds: int) -> None:
                 ratios.append(ratio)
                 p99s.append(p99)
         print(
-            f"median coach/bare throughput {statistics.median(ratios):.0%}; "
+            f"median coach/bare throughput {median_ratio(ratios):.0%}; "
             f"worst coach p99 {max(p99s) * 1000:.0f} ms"
         )
     finally:

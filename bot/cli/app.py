@@ -283,11 +283,12 @@ def socket() -> None:
 @app.command()
 def worker(
     parent: Annotated[int | None, typer.Option(hidden=True)] = None,
+    acks_fd: Annotated[int | None, typer.Option(hidden=True)] = None,
 ) -> None:
     """Run queued Slack and Teams replies only (beside `coach serve` with
     COACH_QUEUE_RUN_JOBS=false)."""
     settings = _settings()
-    run_workers(settings, build_server_services(settings), parent)
+    run_workers(settings, build_server_services(settings), parent, acks_fd)
 
 
 register_storage_commands(app, _settings)  # coach db …, coach digest run

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Protocol
 from bot.config import Settings
 from bot.errors import CoachError
 from bot.services.factory import Services
+from bot.services.worker_processes import WorkerProcesses
 
 if TYPE_CHECKING:
     from bot.teams.worker import TeamsWorkers
@@ -30,12 +31,16 @@ def slack_configured(settings: Settings) -> bool:
     return settings.slack_bot_token is not None or settings.oauth_configured
 
 
-def run_workers(settings: Settings, services: Services, parent: int | None) -> None:
-    """Run queued replies until SIGTERM, Ctrl-C or the end of `parent`."""
+def run_workers(
+    settings: Settings, services: Services, parent: int | None, acks_fd: int | None = None
+) -> None:
+    """Run queued replies until SIGTERM, Ctrl-C or the end of `parent`; `acks_fd` is the
+    serving Slack parent's busy signal (bot/services/ack_pressure.py), which Slack's workers
+    heed."""
     if not settings.teams_configured:
         from bot.slack.worker import run_worker  # noqa: PLC0415 - Bolt only when needed
 
-        run_worker(settings, services, parent)
+        run_worker(settings, services, parent, acks_fd)
         return
     if not slack_configured(settings):
         from bot.teams.worker import run_teams_worker  # noqa: PLC0415
@@ -46,7 +51,8 @@ def run_workers(settings: Settings, services: Services, parent: int | None) -> N
 
     teams = _teams_workers(settings, services).start()
     try:
-        run_worker(settings, services, parent)  # returns at SIGTERM, Ctrl-C or parent's end
+        # Returns at SIGTERM, Ctrl-C or the parent's end.
+        run_worker(settings, services, parent, acks_fd)
     finally:
         teams.stop()
 
@@ -64,6 +70,4 @@ def teams_only_children(settings: Settings) -> Children | None:
     server starts them, and they run Teams' jobs too)."""
     if not settings.queue_run_jobs or settings.queue_processes == 0:
         return None
-    from bot.slack.worker import WorkerProcesses  # noqa: PLC0415 - a plain process launcher
-
     return WorkerProcesses(settings)

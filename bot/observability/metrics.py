@@ -51,6 +51,7 @@ class Metrics:
         self._llm()
         self._operations()
         self._request_children: dict[tuple[str, str], tuple[Any, Any]] = {}
+        self._job_children: dict[str, Any] = {}
         self._zeroes()
 
     def _counter(self, name: str, doc: str, *labels: str) -> Counter:
@@ -221,7 +222,11 @@ class Metrics:
 
     # -- exposition ---------------------------------------------------------------------------
     def job(self, outcome: str) -> None:
-        self.jobs.labels(outcome).inc()
+        # On every ack ("queued"): the fixed outcomes' children were made by _zeroes.
+        child = self._job_children.get(outcome)
+        if child is None:
+            child = self._job_children[outcome] = self.jobs.labels(_safe(outcome))
+        child.inc()
 
     def render(self) -> tuple[bytes, str]:
         """The text exposition format and its content type."""

@@ -19,8 +19,10 @@ Jobs are transport-neutral: a kind ("slack.event", …) and JSON data the kind's
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
+import os
 import threading
 import time
 import uuid
@@ -30,19 +32,36 @@ from typing import Any
 
 from huey import Huey
 from huey.constants import EmptyData
-from huey.consumer import Consumer
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.observability.context import request_scope
 from bot.services.group_commit import GroupCommit
+from bot.services.job_workers import Workers
 
 log = logging.getLogger(__name__)
 
 TASK_NAME = "coach.job"  # the one huey task; every process must register it under this name
 RUN, ALIVE = "run:", "alive:"
-HEARTBEAT_SECONDS = 2.0
 MAX_ATTEMPTS = 3
 BACKLOG_CACHE_SECONDS = 0.25  # acks read the backlog size this stale at worst
+
+# Job ids: this process's random prefix and a counter, unique across processes, replicas and
+# restarts in practice. uuid4 read the OS's random source twice per ack (ours and huey's).
+_ID_PREFIX = os.urandom(8).hex()
+_ID_COUNTER = itertools.count()
+
+
+def _new_id_prefix() -> None:
+    global _ID_PREFIX  # noqa: PLW0603 - a forked child must not repeat its parent's ids
+    _ID_PREFIX = os.urandom(8).hex()
+
+
+os.register_at_fork(after_in_child=_new_id_prefix)
+
+
+def new_job_id() -> str:
+    """24 hex characters."""
+    return f"{_ID_PREFIX}{next(_ID_COUNTER) & 0xFFFFFFFF:08x}"
 
 
 class Job(BaseModel):
@@ -52,10 +71,23 @@ class Job(BaseModel):
 
     kind: str = Field(min_length=1)
     data: dict[str, Any]
-    id: str = Field(default_factory=lambda: uuid.uuid4().hex)
+    id: str = Field(default_factory=new_job_id)
     attempts: int = 1
     created: float = Field(default_factory=time.time)
     request_id: str | None = None  # the acked request's, so the worker's log lines match it
+
+    @classmethod
+    def new(cls, kind: str, data: dict[str, Any], request_id: str | None = None) -> Job:
+        """A first attempt, built on the ack path without validation (the caller's own
+        values; a job read back from the queue is validated)."""
+        return cls.model_construct(
+            kind=kind,
+            data=data,
+            id=new_job_id(),
+            attempts=1,
+            created=time.time(),
+            request_id=request_id,
+        )
 
     def again(self) -> Job:
         return self.model_copy(update={"attempts": self.attempts + 1})
@@ -95,7 +127,7 @@ class JobQueue:
         self._kinds: dict[str, Kind] = {}
         self._backlog = _Backlog()
         self._task = huey.task(name=TASK_NAME)(self._execute)
-        self._workers: _Workers | None = None
+        self._workers: Workers | None = None
         self._batches = GroupCommit(huey.storage.enqueue_many)
 
     def register(self, kind: str, run: Handler, gave_up: Handler) -> None:
@@ -108,7 +140,8 @@ class JobQueue:
         if self.backlog() >= self.max_backlog:
             self._count("busy")
             return False
-        self._batches.add(self.huey.serialize_task(self._task.s(job.model_dump_json())))
+        # The job id doubles as huey's task id (huey would draw another uuid4).
+        self._batches.add(self.huey.serialize_task(self._task.s(job.model_dump_json(), id=job.id)))
         self._backlog.size += 1  # until the next read, so a burst cannot overshoot much
         self._count("queued")
         return True
@@ -163,9 +196,10 @@ class JobQueue:
         finally:
             self.huey.delete(key)
 
-    def start(self, workers: int) -> None:
-        """Run jobs on `workers` threads of this process until `stop`."""
-        self._workers = _Workers(self, workers)
+    def start(self, workers: int, hold: Callable[[], bool] | None = None) -> None:
+        """Run jobs on `workers` threads of this process until `stop`; while `hold()` is true
+        the threads take no new job (see bot/services/ack_pressure.py)."""
+        self._workers = Workers(self, workers, hold)
         self._workers.start()
 
     def stop(self, timeout: float | None = None) -> None:
@@ -210,50 +244,3 @@ class JobQueue:
 
     def kinds(self) -> Mapping[str, Kind]:
         return dict(self._kinds)
-
-
-class _EmbeddedConsumer(Consumer):  # type: ignore[misc]  # huey ships no type hints
-    """Huey's consumer run from inside `coach serve`: the server owns the signals."""
-
-    def _set_signal_handlers(self) -> None:
-        pass
-
-
-class _Workers:
-    """Huey's worker threads plus one thread that beats the heart and sweeps the ledger."""
-
-    def __init__(self, queue: JobQueue, workers: int) -> None:
-        self.queue = queue
-        # Workers poll: 5 ms after a job, backing off to 50 ms when idle (at most 50 ms of
-        # added delay, and a few cheap indexed queries a second while nothing happens).
-        self.consumer = _EmbeddedConsumer(
-            queue.huey,
-            workers=workers,
-            periodic=False,
-            initial_delay=0.005,
-            backoff=1.5,
-            max_delay=0.05,
-            worker_type="thread",
-            check_worker_health=False,
-        )
-        self._stop = threading.Event()
-        self._sweeper = threading.Thread(target=self._sweep, name="coach-jobs-sweep", daemon=True)
-
-    def start(self) -> None:
-        self.queue.beat()
-        self.consumer.start()
-        self._sweeper.start()
-
-    def stop(self, timeout: float | None) -> None:
-        self.consumer.shutdown_timeout = timeout
-        self.consumer.stop(graceful=True)
-        self._stop.set()
-        self._sweeper.join(HEARTBEAT_SECONDS * 2)
-
-    def _sweep(self) -> None:
-        while not self._stop.wait(HEARTBEAT_SECONDS):
-            try:
-                self.queue.beat()
-                self.queue.recover()
-            except Exception:  # the queue's database is away; try again next beat
-                log.exception("the job sweeper could not reach the queue")

@@ -69,6 +69,12 @@ class _PostgresStorage(PostgresStorage):  # type: ignore[misc]
         if conn is not None:
             self._forget(conn)
         conn = self._local.conn = self._connect()  # autocommit
+        # Commits do not wait for the server's WAL flush: a killed replica loses nothing
+        # committed (the server has it); only a crash of the PostgreSQL server itself could
+        # lose its last fraction of a second of queue writes, the same bargain as the SQLite
+        # queue's WAL with synchronous=NORMAL. Waiting for the flush made each batch of acks,
+        # each dequeue and each ledger write wait 0.3-4 ms on the shared machine.
+        conn.execute("set synchronous_commit = off")
         with self._opened_lock:
             self._opened.append(conn)
         return conn
@@ -104,11 +110,12 @@ class _PostgresStorage(PostgresStorage):  # type: ignore[misc]
         return bool(opened)
 
     def enqueue_many(self, items: list[bytes]) -> None:
-        # No NOTIFY: the workers poll (see open_huey).
-        with self.db(commit=True) as cursor:
-            cursor.executemany(
-                f"insert into {self.table_task} (queue, data, priority) values (%s, %s, 0)",  # noqa: S608 - huey's own table name
-                [(self.name, data) for data in items],
+        """A batch of acks' jobs in one statement. No NOTIFY: the workers poll (open_huey)."""
+        with self.db() as cursor:  # autocommit: the statement is its own transaction
+            cursor.execute(
+                f"insert into {self.table_task} (queue, data, priority) "
+                "select %s, unnest(%s::bytea[]), 0",
+                (self.name, items),
             )
 
 

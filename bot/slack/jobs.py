@@ -56,8 +56,7 @@ def job_data(
 
 def submit(deps: Deps, kind: str, data: dict[str, Any], busy: Callable[[Message], object]) -> None:
     """Queue the work; past the backlog bound, `busy` gets the polite "try again" instead."""
-    language = deps.locales.cached(_user(data["body"]))
-    job = Job(kind=kind, data=data, request_id=current_request_id())
+    job = Job.new(kind, data, current_request_id())
     try:
         if deps.jobs.submit(job):
             return
@@ -66,7 +65,7 @@ def submit(deps: Deps, kind: str, data: dict[str, Any], busy: Callable[[Message]
         deps.later(lambda: deps.jobs.run_here(job))
         return
     log.warning("the reply queue is full (%d); told the user to try again", deps.jobs.max_backlog)
-    busy(notice(text("busy", language)))
+    busy(notice(text("busy", deps.locales.cached(_user(data["body"])))))
 
 
 def _user(body: Mapping[str, Any]) -> str:

@@ -27,14 +27,15 @@ from slack_sdk.signature import SignatureVerifier
 from bot.config import Settings
 from bot.observability.context import request_scope
 from bot.runtime import settle
+from bot.services.ack_pressure import AckPressure
 from bot.services.factory import Services
 from bot.services.scheduler import Publisher
+from bot.services.worker_processes import SHUTDOWN_SECONDS, worker_processes
 from bot.slack.app import SlackSetupError, build_app, build_deps, start_workers
 from bot.slack.digest.scheduling import start_digest_scheduler
 from bot.slack.observe import outcome, request_kind
 from bot.slack.wellformed import bolt_request
 from bot.slack.work import Deps
-from bot.slack.worker import SHUTDOWN_SECONDS, worker_processes
 from bot.storage.subscriptions import Platform
 
 if TYPE_CHECKING:
@@ -54,6 +55,9 @@ _TYPES = ("application/json", "application/x-www-form-urlencoded")
 # Threads answering HTTP requests. Acks are quick (the slow work is queued, and run by
 # the job workers, COACH_WORKERS of them), so a few threads carry a lot of traffic.
 HTTP_THREADS = 8
+# Requests in flight from which the serving process counts as busy: its job workers then
+# hold back (at most bot.services.ack_pressure.HOLD_SECONDS), so a burst's acks get the CPU.
+ACK_PRESSURE_THRESHOLD = HTTP_THREADS // 2
 
 
 class SlackEndpoint:
@@ -65,6 +69,7 @@ class SlackEndpoint:
         signing_secret: str,
         max_body: int = MAX_BODY_BYTES,
         metrics: Metrics | None = None,
+        acks: AckPressure | None = None,
     ) -> None:
         if not signing_secret:
             raise ValueError("a signing secret is required in HTTP mode")
@@ -72,13 +77,23 @@ class SlackEndpoint:
         self.verifier = SignatureVerifier(signing_secret)
         self.max_body = max_body
         self.metrics = metrics
+        # Requests in flight, published to the job worker processes (bot/services/ack_pressure.py).
+        self.acks = acks
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         # The request id binds every log line of this request, and of the work it hands to
         # the executor, together; a proxy's X-Request-Id is reused so both logs match.
         with request_scope(environ.get("HTTP_X_REQUEST_ID")) as request_id:
             started = time.perf_counter()
-            status, headers, body = self._route(environ)
+            acks = self.acks
+            if acks is None:
+                status, headers, body = self._route(environ)
+            else:
+                acks.enter()
+                try:
+                    status, headers, body = self._route(environ)
+                finally:
+                    acks.leave()
             payload = body.encode("utf-8")
             self._observe(environ, status, started)
             start_response(
@@ -252,7 +267,11 @@ def endpoint_for(settings: Settings, services: Services) -> tuple[SlackEndpoint,
     app = build_app(settings, deps)
     start_workers(settings, deps)
     secret = settings.slack_signing_secret.get_secret_value()
-    return SlackEndpoint(app, secret, metrics=services.metrics), deps
+    # Job worker processes (the default) hold back while the acks are busy; threads inside
+    # this process have no such signal (they share its interpreter lock anyway).
+    workers_apart = settings.queue_run_jobs and settings.queue_processes > 0
+    acks = AckPressure(ACK_PRESSURE_THRESHOLD) if workers_apart else None
+    return SlackEndpoint(app, secret, metrics=services.metrics, acks=acks), deps
 
 
 def serve(
@@ -275,7 +294,7 @@ def serve(
         ) from exc
     log.info("serving Slack on http://%s:%s%s", host, server.effective_port, EVENTS_PATH)
     scheduler = start_digest_scheduler(settings, deps, digest_publishers)
-    children = worker_processes(settings)
+    children = worker_processes(settings, endpoint.acks)
     settle()
     # waitress stops on KeyboardInterrupt; SIGTERM (docker stop, Kubernetes) should too.
     signal.signal(signal.SIGTERM, _interrupt)
@@ -287,6 +306,8 @@ def serve(
             scheduler.stop()  # a digest being posted finishes, or its lease hands it over
         if children is not None:
             children.stop()  # each finishes the jobs it is running
+        if endpoint.acks is not None:
+            endpoint.acks.close()
         deps.shutdown(SHUTDOWN_SECONDS)
 
 

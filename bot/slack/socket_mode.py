@@ -12,10 +12,10 @@ from bot.config import Settings
 from bot.observability.context import request_scope
 from bot.runtime import settle
 from bot.services.factory import Services
+from bot.services.worker_processes import worker_processes
 from bot.slack.app import SlackSetupError, build_app, build_deps, start_workers
 from bot.slack.digest.scheduling import start_digest_scheduler
 from bot.slack.observe import request_kind
-from bot.slack.worker import worker_processes
 
 if TYPE_CHECKING:
     from slack_sdk.socket_mode.client import BaseSocketModeClient

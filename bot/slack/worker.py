@@ -1,10 +1,5 @@
-"""Job workers outside the serving process: `coach worker`, and the ones `coach serve` starts.
-
-The interpreter lock is per process: worker threads inside `coach serve` would take it from
-the acks whenever they render or post. So `coach serve` starts COACH_QUEUE_PROCESSES
-`coach worker` children (one by default) and stops them with itself; a child whose parent has
-died (SIGKILL) finishes its running jobs and exits. `coach worker` also runs on its own,
-beside web processes started with COACH_QUEUE_RUN_JOBS=false.
+"""Slack's job workers outside the serving process: what a `coach worker` process runs for
+Slack's queue (the process launcher is platform-neutral: bot/services/worker_processes.py).
 """
 
 from __future__ import annotations
@@ -12,26 +7,23 @@ from __future__ import annotations
 import logging
 import os
 import signal
-import subprocess
-import sys
 import threading
-
-from pydantic import SecretStr
 
 from bot.config import Settings
 from bot.runtime import settle
+from bot.services.ack_pressure import AckPressureReader
 from bot.services.factory import Services
+from bot.services.worker_processes import SHUTDOWN_SECONDS, WORKER_NICENESS
 from bot.slack.app import build_app, build_deps
 
 log = logging.getLogger(__name__)
 
-# A job still running after this long at SIGTERM is left to the queue's sweeper.
-SHUTDOWN_SECONDS = 30.0
-WORKER_NICENESS = 10
 
-
-def run_worker(settings: Settings, services: Services, parent: int | None = None) -> None:
-    """Run jobs on COACH_WORKERS threads until SIGTERM, Ctrl-C or the end of `parent`."""
+def run_worker(
+    settings: Settings, services: Services, parent: int | None = None, acks_fd: int | None = None
+) -> None:
+    """Run jobs on COACH_WORKERS threads until SIGTERM, Ctrl-C or the end of `parent`;
+    `acks_fd`: the serving parent's busy signal (bot/services/ack_pressure.py)."""
     if parent is not None:
         # Acks first, by the OS: when the machine is busy, the serving process gets the CPU
         # (Slack's 3 seconds) and the replies take what is left; when it is not, nothing waits.
@@ -41,7 +33,8 @@ def run_worker(settings: Settings, services: Services, parent: int | None = None
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    deps.jobs.start(settings.workers)
+    hold = AckPressureReader(acks_fd).hold if acks_fd is not None else None
+    deps.jobs.start(settings.workers, hold)
     settle()
     log.info("running queued replies on %d threads", settings.workers)
     try:
@@ -51,45 +44,3 @@ def run_worker(settings: Settings, services: Services, parent: int | None = None
                 break
     finally:
         deps.shutdown(SHUTDOWN_SECONDS)
-
-
-def settings_env(settings: Settings) -> dict[str, str]:
-    """The settings as environment variables, so a child reads exactly what the parent has."""
-    env = dict(os.environ)
-    for name, field in Settings.model_fields.items():
-        value = getattr(settings, name)
-        if field.alias is None or value is None:
-            continue
-        if isinstance(value, SecretStr):
-            value = value.get_secret_value()
-        env[field.alias] = str(value).lower() if isinstance(value, bool) else str(value)
-    return env
-
-
-class WorkerProcesses:
-    """`coach worker` children of this process."""
-
-    def __init__(self, settings: Settings) -> None:
-        command = [sys.executable, "-m", "bot", "worker", "--parent", str(os.getpid())]
-        env = settings_env(settings)
-        self.children = [
-            subprocess.Popen(command, env=env) for _ in range(settings.queue_processes)
-        ]
-        log.info("started %d job worker processes", len(self.children))
-
-    def stop(self) -> None:
-        for child in self.children:
-            child.send_signal(signal.SIGTERM)
-        for child in self.children:
-            try:
-                child.wait(SHUTDOWN_SECONDS + 5)
-            except subprocess.TimeoutExpired:
-                child.kill()
-                child.wait()
-
-
-def worker_processes(settings: Settings) -> WorkerProcesses | None:
-    """The worker children `coach serve` and `coach socket` start, if any."""
-    if not settings.queue_run_jobs or settings.queue_processes == 0:
-        return None
-    return WorkerProcesses(settings)

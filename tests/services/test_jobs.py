@@ -9,6 +9,7 @@ from pathlib import Path
 
 from bot.services.jobs import ALIVE, MAX_ATTEMPTS, RUN, Job, JobQueue
 from bot.services.queue_backend import open_huey, queue_location
+from tests.databases import PostgresSchema
 
 
 def _queue(tmp_path: Path, **options: float) -> JobQueue:
@@ -79,3 +80,20 @@ def test_the_queue_lives_beside_the_data_by_default(tmp_path: Path) -> None:
     postgres = "postgresql+psycopg://coach@db/coach"
     assert queue_location(None, postgres, tmp_path) == postgres
     assert queue_location("sqlite:///q.db", postgres, tmp_path) == "sqlite:///q.db"
+
+
+def test_the_postgres_queue_takes_a_batch_in_order_without_waiting_for_the_wal_flush(
+    postgres_schema: PostgresSchema,
+) -> None:
+    queue = JobQueue(open_huey(postgres_schema.url), max_backlog=100)
+    try:
+        jobs = [Job.new("k", {"n": n}) for n in range(5)]
+        for job in jobs:
+            assert queue.submit(job)
+        order = [Job.model_validate_json(t.args[0]).data["n"] for t in queue.huey.pending()]
+        assert order == [0, 1, 2, 3, 4]
+        with queue.huey.storage.db() as cursor:  # this thread's queue connection
+            cursor.execute("show synchronous_commit")
+            assert cursor.fetchone() == ("off",)
+    finally:
+        queue.close()

@@ -20,6 +20,7 @@ import pytest
 from slack_sdk.signature import SignatureVerifier
 
 from bot.config import Settings
+from bot.services.ack_pressure import AckPressure
 from bot.services.factory import Services, build_services
 from bot.slack.app import build_app, build_deps, start_workers
 from bot.slack.server import BackgroundServer, SlackEndpoint, create_server
@@ -185,9 +186,10 @@ def running_app(
     services: Services,
     database: Database,
     settings: Settings | None = None,
+    acks: AckPressure | None = None,
 ) -> Iterator[Harness]:
     """The real app over HTTP on a free loopback port, its Web API pointed at `fake`, its
-    records in `database`."""
+    records in `database`; `acks`: the busy signal its job worker processes would read."""
     settings = settings or slack_settings(fake.api_url)
     if settings.queue_url is None:  # a reply queue of its own, never another test's
         folder = tempfile.mkdtemp(prefix="coach-queue-")
@@ -195,7 +197,7 @@ def running_app(
     deps = build_deps(settings, services, database=database)
     app = build_app(settings, deps)
     start_workers(settings, deps)
-    endpoint = SlackEndpoint(app, SECRET)
+    endpoint = SlackEndpoint(app, SECRET, acks=acks)
     server = BackgroundServer(create_server(endpoint, "127.0.0.1", 0, threads=4))
     server.start()
     try:
