@@ -52,10 +52,14 @@ SEED = 7
 CONCEPT_WEIGHT = 1.0
 # Regularisation of the stacker (bot.core.decision.Stacker): ten inputs, thousands of rows.
 STACKER_C = 1.0
-# The clean-text false-positive budget the blend thresholds may spend (a fifth per trap), and
-# what reporting a trap on one sentence alone may add to it.
-MAX_CLEAN_FPR = 0.04
-ALONE_EXTRA_FPR = 0.005
+# The clean-text false-positive budget out of fold (issue 12: at most 3 %). The thresholds may
+# spend a fifth of it per trap; reporting a trap on one sentence alone may use what they leave,
+# never more. (It was 5 % plus half a point for the sentence-alone rule: the held-out split
+# then showed 5.6 % false alarms.)
+MAX_CLEAN_FPR = 0.03
+# The router's regularisation: five-fold CV on our questions prefers 20 to 8 (top-1 0.903 ->
+# 0.908, "not covered" right 0.910 -> 0.924 at the same floor).
+ROUTER_C = 20.0
 _MIN_DF = {"words": 2, "chars": 3, "concepts": 2}
 
 
@@ -193,7 +197,7 @@ def choose_floor(questions: list[tuple[Language, str, int]], kb: KnowledgeBase) 
 def fit_router(
     questions: list[tuple[Language, str, int]],
     kb: KnowledgeBase,
-    c: float = 8.0,
+    c: float = ROUTER_C,
     floor: float = 0.3,
 ) -> RouterModel:
     rows = router_rows(questions, kb)
@@ -245,7 +249,7 @@ def decide(oof: OutOfFold) -> tuple[Stacker, dict[int, float], float]:
     oof, stacker = stack(oof)
     thresholds = choose_thresholds(oof, MAX_CLEAN_FPR)
     _, fpr = figures(oof, flags(oof.score, oof.sentence, thresholds, 2.0))
-    alone = choose_alone(oof, thresholds, fpr + ALONE_EXTRA_FPR)
+    alone = choose_alone(oof, thresholds, max(fpr, MAX_CLEAN_FPR))
     print(report(oof, thresholds, alone))
     return stacker, thresholds, alone
 
