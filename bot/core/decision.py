@@ -1,10 +1,17 @@
 """How the detector's scores become findings, chosen on out-of-fold predictions of our corpus.
 
-Each trap is decided on its own (one sigmoid per trap, its own threshold), so a strong first
-trap never suppresses a second. A trap is reported when the blend of best sentence and whole
-text passes its threshold, or when one sentence alone states it beyond doubt (`alone`): the
-whole-text head, trained on plans, can otherwise veto a one-line draft that says the trap
-outright, or the second trap of a plan whose bulk is about the first.
+Two heads score a text per trap: its best sentence and the whole text. A small stacking model
+(`Stacker`, one logistic regression per trap over the logits of all ten scores) turns them into
+one probability per trap. It is fitted on out-of-fold scores of our corpus, so it learns how
+far each head can be trusted where it was not trained, and that another trap's strong sentence
+explains a sentence away or not (a plan that leaves out replies scores on the whole-text head
+for trap 1 and 3 alike). Out of fold it finds more traps than the fixed half-and-half blend it
+replaces at the same false-alarm rate (docs/detection.md).
+
+Each trap is still decided on its own (its own sigmoid and threshold), so a strong first trap
+never suppresses a second; a trap is also reported when one sentence alone states it beyond
+doubt (`alone`): the whole-text head, trained on plans, must not veto a one-line draft that says
+the trap outright.
 """
 
 from __future__ import annotations
@@ -18,17 +25,49 @@ from bot.models import TRAP_NUMBERS
 
 # Never report on a sentence alone below this, whatever the corpus seems to allow.
 _LOWEST_ALONE = 0.9
+_EPSILON = 1e-4
+# Candidate thresholds; a trap whose clean-text false alarms exceed its share of the budget
+# at every one of them is only reported on a sentence alone (threshold above 1).
+_GRID = np.arange(0.05, 0.995, 0.01)
+_NEVER = 1.01
+
+
+def logit(p: np.ndarray) -> np.ndarray:
+    q = np.clip(p, _EPSILON, 1 - _EPSILON)
+    return np.log(q / (1 - q))  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
+class Stacker:
+    """Per trap, a logistic regression over the logits of both heads' scores for all traps."""
+
+    coef: np.ndarray  # (2 * traps, traps): best-sentence logits first, then whole-text logits
+    intercept: np.ndarray  # (traps,)
+
+    def __call__(self, sentence: np.ndarray, whole: np.ndarray) -> np.ndarray:
+        """Probabilities per trap, for one text (traps,) or for rows of texts (n, traps)."""
+        features = np.concatenate([logit(sentence), logit(whole)], axis=-1)
+        return 1.0 / (1.0 + np.exp(-(features @ self.coef + self.intercept)))  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
 class OutOfFold:
-    blended: np.ndarray  # (drafts, traps)
     sentence: np.ndarray  # (drafts, traps): the best sentence's score
+    whole: np.ndarray  # (drafts, traps): the whole-text head's score
     gold: list[frozenset[int]]
+    # the stacker's out-of-fold probability (the decision score); set by bot.core.train
+    combined: np.ndarray | None = None
+
+    @property
+    def truth(self) -> np.ndarray:
+        return np.array([[t in g for t in TRAP_NUMBERS] for g in self.gold], dtype=bool)
+
+    @property
+    def score(self) -> np.ndarray:
+        return self.combined if self.combined is not None else (self.sentence + self.whole) / 2
 
     def save(self, path: Path) -> None:
-        truth = np.array([[t in g for t in TRAP_NUMBERS] for g in self.gold])
-        np.savez_compressed(path, blended=self.blended, sentence=self.sentence, truth=truth)
+        np.savez_compressed(path, sentence=self.sentence, whole=self.whole, truth=self.truth)
 
     @staticmethod
     def load(path: Path) -> OutOfFold:
@@ -37,15 +76,15 @@ class OutOfFold:
                 frozenset(t for t, hit in zip(TRAP_NUMBERS, row, strict=True) if hit)
                 for row in data["truth"]
             ]
-            return OutOfFold(data["blended"], data["sentence"], gold)
+            return OutOfFold(data["sentence"], data["whole"], gold)
 
 
 def flags(
-    blended: np.ndarray, sentence: np.ndarray, thresholds: dict[int, float], alone: float
+    combined: np.ndarray, sentence: np.ndarray, thresholds: dict[int, float], alone: float
 ) -> np.ndarray:
     """Which traps are reported, for rows of scores (the detector's rule, vectorised)."""
     limits = np.array([thresholds[t] for t in TRAP_NUMBERS])
-    flagged: np.ndarray = (blended >= limits) | (sentence >= alone)
+    flagged: np.ndarray = (combined >= limits) | (sentence >= alone)
     return flagged
 
 
@@ -55,7 +94,7 @@ def _f1(tp: int, fp: int, fn: int) -> float:
 
 def figures(oof: OutOfFold, flagged: np.ndarray) -> tuple[list[float], float]:
     """Per-trap F1 and the clean-text false-positive rate."""
-    truth = np.array([[t in g for t in TRAP_NUMBERS] for g in oof.gold])
+    truth = oof.truth
     f1s = [
         _f1(
             int((flagged[:, c] & truth[:, c]).sum()),
@@ -69,18 +108,18 @@ def figures(oof: OutOfFold, flagged: np.ndarray) -> tuple[list[float], float]:
 
 
 def choose_thresholds(oof: OutOfFold, max_clean_fpr: float) -> dict[int, float]:
-    """Per trap, the blend threshold with the best F1 whose false alarms on clean texts stay rare.
+    """Per trap, the threshold with the best F1 whose false alarms on clean texts stay rare.
 
     Each trap may spend a fifth of the clean-text false-positive budget, so that all five
     together stay within it: a false alarm costs the coach its credibility.
     """
-    truth = np.array([[t in g for t in TRAP_NUMBERS] for g in oof.gold])
+    truth, score = oof.truth, oof.score
     clean = ~truth.any(axis=1)
     chosen = {}
     for column, t in enumerate(TRAP_NUMBERS):
-        best = (-1.0, 0.5)
-        for threshold in np.arange(0.30, 0.95, 0.01):
-            flagged = oof.blended[:, column] >= threshold
+        best = (-1.0, _NEVER)
+        for threshold in _GRID:
+            flagged = score[:, column] >= threshold
             if flagged[clean].mean() > max_clean_fpr / len(TRAP_NUMBERS):
                 continue
             hit = truth[:, column]
@@ -95,20 +134,28 @@ def choose_thresholds(oof: OutOfFold, max_clean_fpr: float) -> dict[int, float]:
 
 def choose_alone(oof: OutOfFold, thresholds: dict[int, float], max_clean_fpr: float) -> float:
     """The sentence score that reports a trap on its own: best macro-F1 within the FPR budget."""
-    never = figures(oof, flags(oof.blended, oof.sentence, thresholds, 2.0))[0]
+    never = figures(oof, flags(oof.score, oof.sentence, thresholds, 2.0))[0]
     best = (float(np.mean(never)), 2.0)
     for alone in np.arange(_LOWEST_ALONE, 1.0, 0.005):
-        f1s, fpr = figures(oof, flags(oof.blended, oof.sentence, thresholds, alone))
+        f1s, fpr = figures(oof, flags(oof.score, oof.sentence, thresholds, alone))
         if fpr <= max_clean_fpr and np.mean(f1s) > best[0]:
             best = (float(np.mean(f1s)), float(round(alone, 3)))
     return best[1]
 
 
 def report(oof: OutOfFold, thresholds: dict[int, float], alone: float) -> str:
-    f1s, fpr = figures(oof, flags(oof.blended, oof.sentence, thresholds, alone))
+    flagged = flags(oof.score, oof.sentence, thresholds, alone)
+    f1s, fpr = figures(oof, flagged)
+    truth = oof.truth
     lines = [
-        f"trap {t}: thr {thresholds[t]:.2f} F1 {f:.3f}"
-        for t, f in zip(TRAP_NUMBERS, f1s, strict=True)
+        f"trap {t}: thr {thresholds[t]:.2f} F1 {f:.3f} recall "
+        f"{(flagged[:, c] & truth[:, c]).sum() / max(1, truth[:, c].sum()):.3f}"
+        for c, (t, f) in enumerate(zip(TRAP_NUMBERS, f1s, strict=True))
     ]
-    lines.append(f"sentence alone {alone:.3f}  macro-F1 {np.mean(f1s):.3f}  clean FPR {fpr:.3f}")
+    multi = truth.sum(axis=1) >= 2
+    both = float((flagged[multi] | ~truth[multi]).all(axis=1).mean()) if multi.any() else 0.0
+    lines.append(
+        f"sentence alone {alone:.3f}  macro-F1 {np.mean(f1s):.3f}  clean FPR {fpr:.3f}  "
+        f"all traps of multi-trap texts {both:.3f} ({int(multi.sum())})"
+    )
     return "\n".join(lines)

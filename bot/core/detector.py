@@ -2,8 +2,9 @@
 
 Two linear heads score the text: one judges each sentence on its own (it finds the evidence),
 one judges the whole text (it sees plans whose trap lies in what is missing, such as a launch
-plan with nothing about replies). A trap is reported when the blend of the best sentence and
-the whole text passes that trap's threshold; the evidence is the sentence that scored highest.
+plan with nothing about replies). A stacking model (bot.core.decision.Stacker) combines both
+heads' scores into one probability per trap; a trap is reported when that passes the trap's
+threshold; the evidence is the sentence that scored highest.
 
 The whole-text head learned from drafts of up to a dozen sentences. In a longer text (a
 40,000-character plan) one trapped sentence would be drowned out by everything else, so there
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from bot.core.decision import Stacker
 from bot.core.knowledge import KnowledgeBase
 from bot.core.linear import Featurizer, Head, predict
 from bot.core.text import Plain, Segment, segments, to_plain
@@ -41,7 +43,7 @@ class DetectorModel:
     sentence: Head  # one sigmoid output per trap
     whole: Head
     thresholds: dict[int, float]
-    sentence_weight: float
+    stacker: Stacker
     # Per trap, the sentence score a quote needs before a finding the offline engine did not
     # make (an LLM's) is believed: chosen out of fold so that 9 in 10 true evidence quotes pass.
     support_floor: dict[int, float] = field(default_factory=dict)
@@ -52,7 +54,8 @@ class DetectorModel:
 
 @dataclass(frozen=True)
 class Scores:
-    blended: np.ndarray  # per trap
+    combined: np.ndarray  # per trap: the stacker's probability, what is decided on
+    whole: np.ndarray  # per trap: the whole-text head's score
     plain: Plain
     parts: list[Segment]
     per_segment: np.ndarray  # (segments, traps)
@@ -74,7 +77,8 @@ class TrapDetector:
         parts = segments(plain)
         if not parts:
             empty = np.zeros((0, len(TRAP_NUMBERS)))
-            return Scores(np.zeros(len(TRAP_NUMBERS)), plain, parts, empty)
+            nothing = np.zeros(len(TRAP_NUMBERS))
+            return Scores(nothing, nothing, plain, parts, empty)
         plains = [p.plain for p in parts]
         featurizer = self.model.featurizer
         if len(parts) <= LONGEST_WHOLE:
@@ -84,8 +88,8 @@ class TrapDetector:
         else:
             per_segment = predict(self.model.sentence, featurizer.vectors(plains, language))
             whole = self._around_best(plains, per_segment, language)
-        w = self.model.sentence_weight
-        return Scores(w * per_segment.max(axis=0) + (1 - w) * whole, plain, parts, per_segment)
+        combined = self.model.stacker(per_segment.max(axis=0), whole)
+        return Scores(combined, whole, plain, parts, per_segment)
 
     def _around_best(
         self, plains: list[str], per_segment: np.ndarray, language: Language
@@ -120,7 +124,7 @@ class TrapDetector:
         scores = self.scores(text, language)
         findings = []
         for column, number in enumerate(TRAP_NUMBERS):
-            confidence = float(scores.blended[column])
+            confidence = float(scores.combined[column])
             if confidence < self.model.thresholds[number]:
                 stated = float(scores.best_sentence[column])
                 if stated < self.model.alone:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.core.decision import Stacker
 from bot.core.detector import DetectorModel
 from bot.core.linear import (
     Featurizer,
@@ -38,7 +39,6 @@ class OfflineModel:
         meta = {
             "fingerprint": self.fingerprint,
             "thresholds": self.detector.thresholds,
-            "sentence_weight": self.detector.sentence_weight,
             "router_floor": self.router.floor,
             "support_floor": self.detector.support_floor,
             "alone": self.detector.alone,
@@ -48,6 +48,8 @@ class OfflineModel:
             **views_to_arrays("detector", self.detector.featurizer.views),
             **head_to_arrays("detector.sentence", self.detector.sentence),
             **head_to_arrays("detector.whole", self.detector.whole),
+            "detector.stacker.coef": self.detector.stacker.coef.astype(np.float64),
+            "detector.stacker.intercept": self.detector.stacker.intercept.astype(np.float64),
             **views_to_arrays("router", self.router.featurizer.views),
             **head_to_arrays("router.head", self.router.head),
         }
@@ -66,7 +68,7 @@ class OfflineModel:
                 head_from_arrays("detector.sentence", arrays),
                 head_from_arrays("detector.whole", arrays),
                 {int(k): float(v) for k, v in meta["thresholds"].items()},
-                float(meta["sentence_weight"]),
+                Stacker(arrays["detector.stacker.coef"], arrays["detector.stacker.intercept"]),
                 {int(k): float(v) for k, v in meta.get("support_floor", {}).items()},
                 float(meta.get("alone", 2.0)),
             )

@@ -17,7 +17,7 @@ import numpy as np
 from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GroupKFold
+from sklearn.model_selection import GroupKFold, KFold
 
 from bot.core.corpus import (
     Draft,
@@ -29,10 +29,12 @@ from bot.core.corpus import (
 )
 from bot.core.decision import (
     OutOfFold,
+    Stacker,
     choose_alone,
     choose_thresholds,
     figures,
     flags,
+    logit,
     report,
 )
 from bot.core.detector import DetectorModel, TrapDetector
@@ -48,14 +50,16 @@ SEED = 7
 
 
 CONCEPT_WEIGHT = 1.0
-# How much the best sentence counts against the whole text in a trap's score: cross-validation
-# on our corpus prefers 0.5. (It was 0.7 so that an explicit sentence could not be vetoed by the
-# whole-text head; the "sentence alone" rule in bot.core.decision does that job now.)
-SENTENCE_WEIGHT = 0.5
-# The clean-text false-positive budget the blend thresholds may spend (a fifth per trap), and
-# what reporting a trap on one sentence alone may add to it.
-MAX_CLEAN_FPR = 0.05
-ALONE_EXTRA_FPR = 0.005
+# Regularisation of the stacker (bot.core.decision.Stacker): ten inputs, thousands of rows.
+STACKER_C = 1.0
+# The clean-text false-positive budget out of fold (issue 12: at most 3 %). The thresholds may
+# spend a fifth of it per trap; reporting a trap on one sentence alone may use what they leave,
+# never more. (It was 5 % plus half a point for the sentence-alone rule: the held-out split
+# then showed 5.6 % false alarms.)
+MAX_CLEAN_FPR = 0.03
+# The router's regularisation: five-fold CV on our questions prefers 20 to 8 (top-1 0.903 ->
+# 0.908, "not covered" right 0.910 -> 0.924 at the same floor).
+ROUTER_C = 20.0
 _MIN_DF = {"words": 2, "chars": 3, "concepts": 2}
 
 
@@ -106,9 +110,8 @@ def _classifier(c: float) -> LogisticRegression:
     return LogisticRegression(C=c, class_weight="balanced", max_iter=3000, solver="liblinear")
 
 
-def fit_detector(
-    drafts: list[Draft], kb: KnowledgeBase, c: float = 40.0, weight: float = SENTENCE_WEIGHT
-) -> DetectorModel:
+def fit_detector(drafts: list[Draft], kb: KnowledgeBase, c: float = 40.0) -> DetectorModel:
+    """Both heads; the stacker and thresholds come from out-of-fold scores (see `build`)."""
     sentences, wholes = sentence_units(drafts, kb), whole_units(drafts, kb)
     featurizer = TrainingFeaturizer()
     featurizer.fit_transform(
@@ -123,8 +126,34 @@ def fit_detector(
         _binary_head(sentence),
         _binary_head(whole),
         dict.fromkeys(TRAP_NUMBERS, 0.5),
-        weight,
+        _half_and_half(),
     )
+
+
+def _half_and_half() -> Stacker:
+    """A stand-in until the stacker is fitted: the mean of both heads' logits."""
+    n = len(TRAP_NUMBERS)
+    return Stacker(np.vstack([np.eye(n), np.eye(n)]) / 2, np.zeros(n))
+
+
+def fit_stacker(sentence: np.ndarray, whole: np.ndarray, truth: np.ndarray) -> Stacker:
+    features = np.hstack([logit(sentence), logit(whole)])
+    models = [
+        LogisticRegression(C=STACKER_C, max_iter=3000).fit(features, truth[:, c])
+        for c in range(len(TRAP_NUMBERS))
+    ]
+    coef = np.column_stack([m.coef_[0] for m in models])
+    return Stacker(coef, np.array([m.intercept_[0] for m in models]))
+
+
+def stack(oof: OutOfFold) -> tuple[OutOfFold, Stacker]:
+    """The stacker's own out-of-fold probabilities (thresholds are chosen on those), and the
+    stacker fitted on all out-of-fold scores (the one shipped)."""
+    truth, combined = oof.truth, np.zeros(oof.sentence.shape)
+    for train_idx, test_idx in KFold(5, shuffle=True, random_state=SEED).split(oof.sentence):
+        stacker = fit_stacker(oof.sentence[train_idx], oof.whole[train_idx], truth[train_idx])
+        combined[test_idx] = stacker(oof.sentence[test_idx], oof.whole[test_idx])
+    return replace(oof, combined=combined), fit_stacker(oof.sentence, oof.whole, truth)
 
 
 def router_rows(
@@ -168,7 +197,7 @@ def choose_floor(questions: list[tuple[Language, str, int]], kb: KnowledgeBase) 
 def fit_router(
     questions: list[tuple[Language, str, int]],
     kb: KnowledgeBase,
-    c: float = 8.0,
+    c: float = ROUTER_C,
     floor: float = 0.3,
 ) -> RouterModel:
     rows = router_rows(questions, kb)
@@ -183,24 +212,24 @@ def fit_router(
 
 
 def out_of_fold(
-    drafts: list[Draft], kb: KnowledgeBase, c: float, weight: float
+    drafts: list[Draft], kb: KnowledgeBase, c: float
 ) -> tuple[OutOfFold, dict[int, list[float]]]:
     """Scores per draft, and per trap the sentence scores of its evidence quotes."""
-    blended = np.zeros((len(drafts), len(TRAP_NUMBERS)))
+    whole = np.zeros((len(drafts), len(TRAP_NUMBERS)))
     sentence = np.zeros((len(drafts), len(TRAP_NUMBERS)))
     quotes: dict[int, list[float]] = {t: [] for t in TRAP_NUMBERS}
     groups = np.arange(len(drafts))
     for train_idx, test_idx in GroupKFold(n_splits=5).split(groups, groups=groups):
-        model = fit_detector([drafts[i] for i in train_idx], kb, c, weight)
+        model = fit_detector([drafts[i] for i in train_idx], kb, c)
         detector = TrapDetector(model, kb)
         for i in test_idx:
             scores = detector.scores(drafts[i].text, drafts[i].language)
-            blended[i] = scores.blended
+            whole[i] = scores.whole
             sentence[i] = scores.best_sentence
             for number, quote in drafts[i].evidence.items():
                 support = detector.support(quote, drafts[i].language)
                 quotes[number].append(float(support[TRAP_NUMBERS.index(number)]))
-    return OutOfFold(blended, sentence, [d.traps for d in drafts]), quotes
+    return OutOfFold(sentence, whole, [d.traps for d in drafts]), quotes
 
 
 def choose_support_floor(quotes: dict[int, list[float]], oof: OutOfFold) -> dict[int, float]:
@@ -216,27 +245,27 @@ def choose_support_floor(quotes: dict[int, list[float]], oof: OutOfFold) -> dict
     return floor
 
 
-def decide(oof: OutOfFold) -> tuple[dict[int, float], float]:
+def decide(oof: OutOfFold) -> tuple[Stacker, dict[int, float], float]:
+    oof, stacker = stack(oof)
     thresholds = choose_thresholds(oof, MAX_CLEAN_FPR)
-    _, fpr = figures(oof, flags(oof.blended, oof.sentence, thresholds, 2.0))
-    alone = choose_alone(oof, thresholds, fpr + ALONE_EXTRA_FPR)
+    _, fpr = figures(oof, flags(oof.score, oof.sentence, thresholds, 2.0))
+    alone = choose_alone(oof, thresholds, max(fpr, MAX_CLEAN_FPR))
     print(report(oof, thresholds, alone))
-    return thresholds, alone
+    return stacker, thresholds, alone
 
 
-def build(
-    c: float = 40.0, weight: float = SENTENCE_WEIGHT, save_oof: Path | None = None
-) -> OfflineModel:
+def build(c: float = 40.0, save_oof: Path | None = None) -> OfflineModel:
     kb = KnowledgeBase.load(data_dir("knowledge"))
     drafts = load_drafts()
-    oof, quotes = out_of_fold(drafts, kb, c, weight)
+    oof, quotes = out_of_fold(drafts, kb, c)
     if save_oof:
         oof.save(save_oof)
-    thresholds, alone = decide(oof)
+    stacker, thresholds, alone = decide(oof)
     floor = choose_support_floor(quotes, oof)
     print(f"support floor for LLM-added traps: {floor}")
     detector = replace(
-        fit_detector(drafts, kb, c, weight),
+        fit_detector(drafts, kb, c),
+        stacker=stacker,
         thresholds=thresholds,
         alone=alone,
         support_floor=floor,
@@ -252,17 +281,16 @@ def main() -> None:
     )
     parser.add_argument("--cv", action="store_true", help="cross-validate only")
     parser.add_argument("-C", type=float, default=40.0)
-    parser.add_argument("--weight", type=float, default=SENTENCE_WEIGHT)
     parser.add_argument("--save-oof", type=Path, help="keep out-of-fold scores (.npz)")
     args = parser.parse_args()
     if args.cv:
         kb = KnowledgeBase.load(data_dir("knowledge"))
-        oof, _ = out_of_fold(load_drafts(), kb, args.C, args.weight)
+        oof, _ = out_of_fold(load_drafts(), kb, args.C)
         if args.save_oof:
             oof.save(args.save_oof)
         decide(oof)
         return
-    model = build(args.C, args.weight, args.save_oof)
+    model = build(args.C, args.save_oof)
     model.save(model_path())
     size = model_path().stat().st_size // 1024
     print(f"wrote {model_path()} ({size} KiB), fingerprint {model.fingerprint}")

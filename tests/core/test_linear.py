@@ -54,12 +54,12 @@ def test_router_probabilities_match_scikit_learn() -> None:
     # rebuild the same scikit-learn model to compare against
     from sklearn.linear_model import LogisticRegression
 
-    from bot.core.train import router_rows
+    from bot.core.train import ROUTER_C, router_rows
 
     rows = router_rows(questions, kb)
     featurizer = TrainingFeaturizer()
     features = featurizer.fit_transform([r[1] for r in rows], [r[0] for r in rows])
-    classifier = LogisticRegression(C=8.0, class_weight="balanced", max_iter=3000).fit(
+    classifier = LogisticRegression(C=ROUTER_C, class_weight="balanced", max_iter=3000).fit(
         features, [r[2] for r in rows]
     )
     expected = classifier.predict_proba(

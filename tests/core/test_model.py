@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from bot.core.corpus import fingerprint
@@ -20,6 +21,10 @@ def test_save_and_load_round_trip(tmp_path: Path) -> None:
     model.save(copy)
     again = OfflineModel.load(copy)
     assert again.detector.thresholds == model.detector.thresholds
+    np.testing.assert_array_equal(again.detector.stacker.coef, model.detector.stacker.coef)
+    np.testing.assert_array_equal(
+        again.detector.stacker.intercept, model.detector.stacker.intercept
+    )
     assert again.router.floor == model.router.floor
 
 
