@@ -32,16 +32,30 @@ def register(app: App, deps: Deps) -> None:
             log.warning("ignored a malformed /coach request: %s", exc)
             ack()
             return
-        if command.subcommand == "check" and not command.argument:
+        if not is_queued(command):
             ack()
             _open_modal(deps, client, command)
             return
-        busy: list[Message] = []  # past the backlog bound: the ack itself says so
-        submit(deps, COMMAND, job_data(body, context.team_id, context.enterprise_id), busy.append)
-        if busy:
-            ack(response_type="ephemeral", **busy[0].as_kwargs())
+        busy = queue_command(deps, body, context.team_id, context.enterprise_id)
+        if busy is not None:
+            ack(response_type="ephemeral", **busy.as_kwargs())
         else:
             ack()
+
+
+def is_queued(command: Command) -> bool:
+    """Every /coach command is queued but a bare `/coach check`, which opens the check modal
+    before the ack. Shared by the listener and the fast lane (bot/slack/fast_lane.py)."""
+    return not (command.subcommand == "check" and not command.argument)
+
+
+def queue_command(
+    deps: Deps, body: dict[str, Any], team: str | None, enterprise: str | None
+) -> Message | None:
+    """Queue the command; past the backlog bound, the busy notice the ack must carry."""
+    busy: list[Message] = []
+    submit(deps, COMMAND, job_data(body, team, enterprise), busy.append)
+    return busy[0] if busy else None
 
 
 def run_job(deps: Deps, job: Job) -> None:

@@ -9,7 +9,7 @@ on the executor. Slack re-delivers events it thinks were lost and may send one m
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from slack_bolt import App, BoltContext, BoltRequest
@@ -33,17 +33,14 @@ _PERSON_SUBTYPES = {None, "thread_broadcast", "file_share"}
 def register(app: App, deps: Deps) -> None:
     @app.event("app_mention")
     def mention(body: dict[str, Any], context: BoltContext, request: BoltRequest) -> None:
-        _log_retry(request)
+        log_retry(request)
         _queue(deps, body, context)
 
     @app.event("message")
     def message(body: dict[str, Any], context: BoltContext, request: BoltRequest) -> None:
-        event = body.get("event") or {}
-        if event.get("subtype") not in _PERSON_SUBTYPES or event.get("bot_id"):
+        if not message_is_queued(body.get("event") or {}, context.bot_user_id):
             return
-        if event.get("channel_type") != "im" and not mentions_bot(event, context.bot_user_id):
-            return  # only messages addressed to the coach
-        _log_retry(request)
+        log_retry(request)
         _queue(deps, body, context)
 
     @app.event("app_home_opened", matchers=[lambda event: event.get("tab", "home") == "home"])
@@ -92,20 +89,47 @@ def forget(deps: Deps, event: Mapping[str, Any], enterprise: str | None, team: s
         log.info("deleted %d records of workspace %s after it uninstalled the app", removed, team)
 
 
+def message_is_queued(event: Mapping[str, Any], bot_user_id: str | None) -> bool:
+    """A message event worth a reply: a person writing (no edits, joins or bot posts), in a
+    DM with the coach or mentioning it. Shared by the listener and the fast lane."""
+    if event.get("subtype") not in _PERSON_SUBTYPES or event.get("bot_id"):
+        return False
+    return event.get("channel_type") == "im" or mentions_bot(event, bot_user_id)
+
+
 def _queue(deps: Deps, body: dict[str, Any], context: BoltContext) -> None:
-    """Hand the reply to the queue; when it is full, say so in the thread, from here."""
-    client = context.client
+    queue_event(
+        deps,
+        body,
+        team=context.team_id,
+        enterprise=context.enterprise_id,
+        bot=context.bot_user_id,
+        client=lambda: context.client,
+    )
+
+
+def queue_event(
+    deps: Deps,
+    body: dict[str, Any],
+    *,
+    team: str | None,
+    enterprise: str | None,
+    bot: str | None,
+    client: Callable[[], WebClient | None],
+) -> None:
+    """Hand the reply to the queue; when it is full, say so in the thread, from here
+    (`client` is only asked for then)."""
 
     def busy(notice: Message) -> None:
         event = body.get("event") or {}
         channel, ts = event.get("channel"), event.get("thread_ts") or event.get("ts")
-        if isinstance(channel, str) and isinstance(ts, str) and client is not None:
+        poster = client()
+        if isinstance(channel, str) and isinstance(ts, str) and poster is not None:
             deps.later(
-                lambda: client.chat_postMessage(channel=channel, thread_ts=ts, **notice.as_kwargs())
+                lambda: poster.chat_postMessage(channel=channel, thread_ts=ts, **notice.as_kwargs())
             )
 
-    data = job_data(body, context.team_id, context.enterprise_id, bot=context.bot_user_id)
-    submit(deps, EVENT, data, busy)
+    submit(deps, EVENT, job_data(body, team, enterprise, bot=bot), busy)
 
 
 def run_job(deps: Deps, job: Job) -> None:
@@ -150,7 +174,7 @@ def _reply_in_thread(deps: Deps, client: WebClient, mention: Mention, job: Job) 
         post(reply_to_mention(deps, client, mention))
 
 
-def _log_retry(request: BoltRequest) -> None:
+def log_retry(request: BoltRequest) -> None:
     retry = request.headers.get("x-slack-retry-num")
     if retry:
         reason = request.headers.get("x-slack-retry-reason") or ["?"]
