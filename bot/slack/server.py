@@ -4,7 +4,8 @@ and GET /healthz, served by waitress.
 Bolt's own WSGI adapter answers 500 to bodies it cannot decode or parse; this thin WSGI layer
 answers those with 4xx first: a bad or missing signature 401 (as Bolt does), a body that is not
 UTF-8, not JSON / form data, or not an object 400, a wrong content type 415, too big 413.
-Everything well-formed goes to `App.dispatch` unchanged.
+Everything well-formed goes to `App.dispatch` unchanged, except the mentions, DMs and /coach
+commands that are only queued: the fast lane (bot/slack/fast_lane.py) queues and acks those.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from bot.services.scheduler import Publisher
 from bot.services.worker_processes import SHUTDOWN_SECONDS, worker_processes
 from bot.slack.app import SlackSetupError, build_app, build_deps, start_workers
 from bot.slack.digest.scheduling import start_digest_scheduler
+from bot.slack.fast_lane import FastLane, fast_lane
 from bot.slack.observe import outcome, request_kind
 from bot.slack.wellformed import bolt_request
 from bot.slack.work import Deps
@@ -68,8 +70,10 @@ class SlackEndpoint:
         app: App,
         signing_secret: str,
         max_body: int = MAX_BODY_BYTES,
+        *,
         metrics: Metrics | None = None,
         acks: AckPressure | None = None,
+        fast_lane: FastLane | None = None,
     ) -> None:
         if not signing_secret:
             raise ValueError("a signing secret is required in HTTP mode")
@@ -79,6 +83,8 @@ class SlackEndpoint:
         self.metrics = metrics
         # Requests in flight, published to the job worker processes (bot/services/ack_pressure.py).
         self.acks = acks
+        # Mentions, DMs and /coach commands that are only queued skip Bolt (fast_lane.py).
+        self.fast_lane = fast_lane
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         # The request id binds every log line of this request, and of the work it hands to
@@ -137,7 +143,8 @@ class SlackEndpoint:
         if request is None:
             return _error(400, "the body is not a Slack payload")
         environ[KIND] = request_kind(request.body)
-        return _from_bolt(self.app.dispatch(request))
+        quick = self.fast_lane.handle(request) if self.fast_lane is not None else None
+        return _from_bolt(quick if quick is not None else self.app.dispatch(request))
 
     def _oauth(self, environ: WSGIEnvironment, path: str) -> tuple[str, list[tuple[str, str]], str]:
         flow = self.app.oauth_flow
@@ -271,7 +278,10 @@ def endpoint_for(settings: Settings, services: Services) -> tuple[SlackEndpoint,
     # this process have no such signal (they share its interpreter lock anyway).
     workers_apart = settings.queue_run_jobs and settings.queue_processes > 0
     acks = AckPressure(ACK_PRESSURE_THRESHOLD) if workers_apart else None
-    return SlackEndpoint(app, secret, metrics=services.metrics, acks=acks), deps
+    endpoint = SlackEndpoint(
+        app, secret, metrics=services.metrics, acks=acks, fast_lane=fast_lane(app, deps)
+    )
+    return endpoint, deps
 
 
 def serve(

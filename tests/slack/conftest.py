@@ -23,6 +23,7 @@ from bot.config import Settings
 from bot.services.ack_pressure import AckPressure
 from bot.services.factory import Services, build_services
 from bot.slack.app import build_app, build_deps, start_workers
+from bot.slack.fast_lane import FastLane, fast_lane
 from bot.slack.server import BackgroundServer, SlackEndpoint, create_server
 from bot.slack.work import Deps
 from bot.storage.db import Database
@@ -71,6 +72,7 @@ class Harness:
     fake: FakeSlack
     deps: Deps
     secret: str = SECRET
+    lane: FastLane | None = None  # None: every request goes through Bolt
 
     def post(self, body: bytes | str, content_type: str, **headers: str) -> Reply:
         raw = body.encode("utf-8") if isinstance(body, str) else body
@@ -187,9 +189,11 @@ def running_app(
     database: Database,
     settings: Settings | None = None,
     acks: AckPressure | None = None,
+    fast: bool = True,
 ) -> Iterator[Harness]:
     """The real app over HTTP on a free loopback port, its Web API pointed at `fake`, its
-    records in `database`; `acks`: the busy signal its job worker processes would read."""
+    records in `database`; `acks`: the busy signal its job worker processes would read;
+    `fast`: False sends every request through Bolt (no fast lane)."""
     settings = settings or slack_settings(fake.api_url)
     if settings.queue_url is None:  # a reply queue of its own, never another test's
         folder = tempfile.mkdtemp(prefix="coach-queue-")
@@ -197,11 +201,12 @@ def running_app(
     deps = build_deps(settings, services, database=database)
     app = build_app(settings, deps)
     start_workers(settings, deps)
-    endpoint = SlackEndpoint(app, SECRET, acks=acks)
+    lane = fast_lane(app, deps) if fast else None
+    endpoint = SlackEndpoint(app, SECRET, acks=acks, fast_lane=lane)
     server = BackgroundServer(create_server(endpoint, "127.0.0.1", 0, threads=4))
     server.start()
     try:
-        yield Harness(server.port, fake, deps)
+        yield Harness(server.port, fake, deps, lane=lane)
     finally:
         server.stop()
         deps.shutdown()
