@@ -113,6 +113,7 @@ def test_a_queued_command_is_the_same_job_and_ack_as_through_bolt(two: Lanes, co
 NOT_QUEUED = {
     "an edited DM": dm("changed", subtype="message_changed"),
     "a bot's DM": dm("beep", bot_id="B999"),
+    "a DM with a forged subtype": dm("hi", subtype=["file_share"]),
     "a channel message not for the coach": mention_envelope("lunch?", kind="message"),
     "the coach's own mention": mention_envelope(f"<@{BOT_USER}> hi", **{}),
 }

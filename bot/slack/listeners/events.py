@@ -92,7 +92,10 @@ def forget(deps: Deps, event: Mapping[str, Any], enterprise: str | None, team: s
 def message_is_queued(event: Mapping[str, Any], bot_user_id: str | None) -> bool:
     """A message event worth a reply: a person writing (no edits, joins or bot posts), in a
     DM with the coach or mentioning it. Shared by the listener and the fast lane."""
-    if event.get("subtype") not in _PERSON_SUBTYPES or event.get("bot_id"):
+    subtype = event.get("subtype")
+    if not isinstance(subtype, str | None) or subtype not in _PERSON_SUBTYPES:
+        return False
+    if event.get("bot_id"):
         return False
     return event.get("channel_type") == "im" or mentions_bot(event, bot_user_id)
 
