@@ -109,6 +109,12 @@ def test_install_then_each_workspace_is_answered_with_its_own_token(
         assert lookups and {c.headers["authorization"] for c in lookups} == {f"Bearer {token}"}
 
 
+def test_multi_workspace_mode_has_no_fast_lane(slack: Harness) -> None:
+    # Each request's bot identity comes from the installation store: Bolt's job, not the
+    # endpoint's (bot/slack/fast_lane.py takes the single workspace's from start-up).
+    assert slack.lane is None
+
+
 def test_a_workspace_that_never_installed_is_asked_to_install(slack: Harness) -> None:
     reply = slack.command("traps", team_id="T404")
     assert reply.status < 500
