@@ -389,11 +389,18 @@ def run(count: int, concurrency: int, rounds: int, database: str) -> None:
                 print(f"       CPU µs per request: {cpu}")
         summary(done, count)
     finally:
+        # The coach's worker processes outlive it by up to a second; wait for them, or a
+        # PostgreSQL run drops its schema under their feet (a screen of "huey_task" errors).
+        workers = children_of(children[-1].pid) if len(children) > 1 else []
         for child in children:
             if child.stdin:
                 child.stdin.close()
             child.terminate()
             child.wait(10)
+        gone_by = time.monotonic() + 10
+        while workers and time.monotonic() < gone_by:
+            workers = [pid for pid in workers if Path(f"/proc/{pid}").exists()]
+            time.sleep(0.1)
 
 
 def summary(done: list[Round], count: int) -> None:
