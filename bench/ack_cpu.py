@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 from bench.slack_load import (  # noqa: E402
     SECRET,
     TOKEN,
+    bare_app,
     bench_database,
     database_url,
     requests,
@@ -61,28 +62,6 @@ def coach_app(database: str, api_url: str) -> WSGI:
     endpoint, _ = endpoint_for(settings, build_server_services(settings))
     settle()
     return endpoint  # type: ignore[return-value]
-
-
-def bare_app(api_url: str) -> WSGI:
-    from slack_bolt import Ack, App
-    from slack_bolt.adapter.wsgi import SlackRequestHandler
-    from slack_sdk import WebClient
-
-    app = App(
-        client=WebClient(token=TOKEN, base_url=api_url),
-        signing_secret=SECRET,
-        process_before_response=True,
-    )
-
-    @app.command("/coach")
-    def command(ack: Ack) -> None:
-        ack()
-
-    @app.event("app_mention")
-    def mention() -> None:
-        pass
-
-    return SlackRequestHandler(app)  # type: ignore[return-value]
 
 
 def environ(body: str, content_type: str) -> dict[str, Any]:

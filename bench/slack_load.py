@@ -35,6 +35,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 from slack_sdk.signature import SignatureVerifier
@@ -139,12 +140,11 @@ def role_coach(api_url: str, database: str = "sqlite") -> None:
     server.run()
 
 
-def role_bare(api_url: str) -> None:
+def bare_app(api_url: str) -> Any:
+    """A Bolt app that only acks, as a WSGI application: the framework's ceiling."""
     from slack_bolt import Ack, App
     from slack_bolt.adapter.wsgi import SlackRequestHandler
     from slack_sdk import WebClient
-
-    from bot.slack.server import HTTP_THREADS, create_server
 
     app = App(
         client=WebClient(token=TOKEN, base_url=api_url),
@@ -160,9 +160,14 @@ def role_bare(api_url: str) -> None:
     def mention() -> None:
         pass
 
+    return SlackRequestHandler(app)
+
+
+def role_bare(api_url: str) -> None:
+    from bot.slack.server import HTTP_THREADS, create_server
+
     _quiet_waitress()
-    handler = SlackRequestHandler(app)
-    server = create_server(handler, "127.0.0.1", 0, threads=HTTP_THREADS)  # type: ignore[arg-type]
+    server = create_server(bare_app(api_url), "127.0.0.1", 0, threads=HTTP_THREADS)
     print(server.effective_port, flush=True)
     server.run()
 
