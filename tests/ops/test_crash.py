@@ -15,24 +15,12 @@ from slack_sdk import WebClient
 
 from tests.databases import PostgresSchema
 from tests.fakes.slack_api import FakeSlack
+from tests.ops.processes import serve, stopped_cleanly
 from tests.slack.conftest import SECRET, Harness, mention_envelope
-from tests.slack.test_cli_serve import _coach, _env, _free_port, _wait_healthy
+from tests.slack.test_cli_serve import _coach, _env, _wait_healthy
 
 MENTIONS = 12
 CHANNEL = "C111"
-
-
-def _serve(env: dict[str, str], cwd: Path) -> tuple[subprocess.Popen[bytes], int]:
-    port = _free_port()
-    with (cwd / f"serve-{port}.log").open("wb") as log:  # the child keeps its own copy
-        process = subprocess.Popen(
-            _coach("serve", "--host", "127.0.0.1"),
-            env={**env, "PORT": str(port)},
-            cwd=cwd,
-            stdout=subprocess.DEVNULL,
-            stderr=log,
-        )
-    return process, port
 
 
 def _replies(fake: FakeSlack, threads: list[str]) -> Counter[str]:
@@ -67,7 +55,7 @@ def test_acked_mentions_survive_a_sigkill_and_are_answered_once(
             env["DATABASE_URL"] = schema.url
         # Slack takes each reply at once but answers it slowly: the worker dies waiting.
         fake.delay("chat.postMessage", 2.0)
-        first, port = _serve(env, tmp_path)
+        first, port = serve(env, tmp_path, "PORT")
         try:
             harness = Harness(port, fake, None)  # type: ignore[arg-type]
             _wait_healthy(harness, first)
@@ -88,8 +76,8 @@ def test_acked_mentions_survive_a_sigkill_and_are_answered_once(
         assert 0 < len(in_flight) < MENTIONS, "killed with replies both in flight and queued"
         fake.delay("chat.postMessage", 0.0)
 
-        second, port = _serve(env, tmp_path)
-        try:
+        second, port = serve(env, tmp_path, "PORT")
+        with stopped_cleanly(second):
             _wait_healthy(Harness(port, fake, None), second)  # type: ignore[arg-type]
             deadline = time.monotonic() + 60
             while len(_replies(fake, threads)) < MENTIONS and time.monotonic() < deadline:
@@ -107,12 +95,6 @@ def test_acked_mentions_survive_a_sigkill_and_are_answered_once(
             replies = _replies(fake, threads)
             assert sorted(replies) == sorted(threads), "every acked mention was answered"
             assert set(replies.values()) == {1}, f"each exactly once: {replies}"
-            second.send_signal(signal.SIGTERM)
-            assert second.wait(timeout=30) == 0
-        finally:
-            if second.poll() is None:
-                second.kill()
-                second.wait(10)
 
 
 def test_a_web_only_replica_and_a_coach_worker_answer_together(tmp_path: Path) -> None:
@@ -124,7 +106,7 @@ def test_a_web_only_replica_and_a_coach_worker_answer_together(tmp_path: Path) -
             COACH_DATA_DIR=str(tmp_path / "data"),
             COACH_DIGEST_SCHEDULER="false",
         )
-        web, port = _serve({**env, "COACH_QUEUE_RUN_JOBS": "false"}, tmp_path)
+        web, port = serve({**env, "COACH_QUEUE_RUN_JOBS": "false"}, tmp_path, "PORT")
         with (tmp_path / "worker.log").open("wb") as log:
             worker = subprocess.Popen(_coach("worker"), env=env, cwd=tmp_path, stderr=log)
         try:

@@ -6,9 +6,6 @@ PostgreSQL, replies counted at the fake Bot Connector."""
 from __future__ import annotations
 
 import re
-import signal
-import subprocess
-import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -17,23 +14,11 @@ import pytest
 
 from tests.databases import PostgresSchema
 from tests.fakes.bot_connector import FakeBotConnector
+from tests.ops.processes import serve, stopped_cleanly
 from tests.teams.conftest import load
 from tests.teams.test_cli_serve import _env, _free_port, _get, _post, _wait_healthy
 
 MESSAGES = 12
-
-
-def _serve(env: dict[str, str], cwd: Path) -> tuple[subprocess.Popen[bytes], int]:
-    port = _free_port()
-    with (cwd / f"serve-{port}.log").open("wb") as log:  # the child keeps its own copy
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1"],
-            env={**env, "COACH_TEAMS_PORT": str(port)},
-            cwd=cwd,
-            stdout=subprocess.DEVNULL,
-            stderr=log,
-        )
-    return process, port
 
 
 def _jobs(metrics_port: int, outcome: str) -> float:
@@ -73,7 +58,7 @@ def test_acked_teams_messages_survive_a_sigkill_and_are_answered_once(
             env["DATABASE_URL"] = schema.url
         # The connector takes each reply at once but answers it slowly: the worker dies waiting.
         connector.delay(2.0)
-        first, port = _serve(env, tmp_path)
+        first, port = serve(env, tmp_path, "COACH_TEAMS_PORT")
         try:
             _wait_healthy(first, port)
             for n, activity_id in enumerate(ids):
@@ -94,8 +79,10 @@ def test_acked_teams_messages_survive_a_sigkill_and_are_answered_once(
         connector.delay(0.0)
 
         metrics = _free_port()
-        second, port = _serve({**env, "COACH_METRICS_PORT": str(metrics)}, tmp_path)
-        try:
+        second, port = serve(
+            {**env, "COACH_METRICS_PORT": str(metrics)}, tmp_path, "COACH_TEAMS_PORT"
+        )
+        with stopped_cleanly(second):
             _wait_healthy(second, port)
             # The queued jobs, and the dead worker's taken back (after COACH_QUEUE_DEAD_AFTER)
             # and run again: every job of the first process is done in the second one.
@@ -107,9 +94,3 @@ def test_acked_teams_messages_survive_a_sigkill_and_are_answered_once(
             replies = _replies(connector, ids)
             assert sorted(replies) == sorted(ids), "every acked message was answered"
             assert set(replies.values()) == {1}, f"each exactly once: {replies}"
-            second.send_signal(signal.SIGTERM)
-            assert second.wait(timeout=30) == 0
-        finally:
-            if second.poll() is None:
-                second.kill()
-                second.wait(10)
