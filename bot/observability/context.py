@@ -7,12 +7,12 @@ one grep finds the whole story of one Slack request across the HTTP and the work
 from __future__ import annotations
 
 import contextvars
-import itertools
-import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import ParamSpec, TypeVar
+
+from bot.ids import ProcessIds
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -26,24 +26,12 @@ _REQUEST_ID: contextvars.ContextVar[str] = contextvars.ContextVar(
 _ACCEPTABLE = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
-# Ids are this process's random prefix and a counter: unique across replicas and restarts
-# in practice, and cheap. (uuid4 reads the OS's random source on every call, which cost a
-# fifth of an ack's time under load.)
-_PREFIX = os.urandom(4).hex()
-_COUNTER = itertools.count()
-
-
-def _new_prefix() -> None:
-    global _PREFIX  # noqa: PLW0603 - a forked child must not repeat its parent's ids
-    _PREFIX = os.urandom(4).hex()
-
-
-os.register_at_fork(after_in_child=_new_prefix)
+_REQUEST_IDS = ProcessIds(4)
 
 
 def new_request_id() -> str:
-    """16 hex characters; the counter wraps after 4 billion requests."""
-    return f"{_PREFIX}{next(_COUNTER) & 0xFFFFFFFF:08x}"
+    """16 hex characters."""
+    return _REQUEST_IDS.new()
 
 
 def current_request_id() -> str:

@@ -19,10 +19,8 @@ Jobs are transport-neutral: a kind ("slack.event", …) and JSON data the kind's
 
 from __future__ import annotations
 
-import itertools
 import json
 import logging
-import os
 import threading
 import time
 import uuid
@@ -34,6 +32,7 @@ from huey import Huey
 from huey.constants import EmptyData
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot.ids import ProcessIds
 from bot.observability.context import request_scope
 from bot.services.group_commit import GroupCommit
 from bot.services.job_workers import Workers
@@ -45,23 +44,12 @@ RUN, ALIVE = "run:", "alive:"
 MAX_ATTEMPTS = 3
 BACKLOG_CACHE_SECONDS = 0.25  # acks read the backlog size this stale at worst
 
-# Job ids: this process's random prefix and a counter, unique across processes, replicas and
-# restarts in practice. uuid4 read the OS's random source twice per ack (ours and huey's).
-_ID_PREFIX = os.urandom(8).hex()
-_ID_COUNTER = itertools.count()
-
-
-def _new_id_prefix() -> None:
-    global _ID_PREFIX  # noqa: PLW0603 - a forked child must not repeat its parent's ids
-    _ID_PREFIX = os.urandom(8).hex()
-
-
-os.register_at_fork(after_in_child=_new_id_prefix)
+_JOB_IDS = ProcessIds(8)  # uuid4 read the OS's random source twice per ack (ours and huey's)
 
 
 def new_job_id() -> str:
     """24 hex characters."""
-    return f"{_ID_PREFIX}{next(_ID_COUNTER) & 0xFFFFFFFF:08x}"
+    return _JOB_IDS.new()
 
 
 class Job(BaseModel):
