@@ -8,18 +8,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
+from bot.cli.db import teams_extra_missing
 from bot.config import Settings
-from bot.errors import CoachError
 from bot.services.factory import Services
 from bot.services.worker_processes import WorkerProcesses
 
 if TYPE_CHECKING:
     from bot.teams.worker import TeamsWorkers
-
-TEAMS_MISSING = (
-    "MICROSOFT_APP_ID is set, but the Teams extra is not installed: "
-    "pip install 'social-media-coach[teams]'"
-)
 
 
 class Children(Protocol):
@@ -43,8 +38,10 @@ def run_workers(
         run_worker(settings, services, parent, acks_fd)
         return
     if not slack_configured(settings):
-        from bot.teams.worker import run_teams_worker  # noqa: PLC0415
-
+        try:
+            from bot.teams.worker import run_teams_worker  # noqa: PLC0415
+        except ImportError as exc:
+            raise teams_extra_missing() from exc
         run_teams_worker(settings, services, parent)
         return
     from bot.slack.worker import run_worker  # noqa: PLC0415
@@ -61,7 +58,7 @@ def _teams_workers(settings: Settings, services: Services) -> TeamsWorkers:
     try:
         from bot.teams.worker import TeamsWorkers  # noqa: PLC0415
     except ImportError as exc:
-        raise CoachError(TEAMS_MISSING) from exc
+        raise teams_extra_missing() from exc
     return TeamsWorkers(settings, services)
 
 

@@ -142,7 +142,7 @@ main()
 """
 
 
-@pytest.mark.parametrize("args", [("serve", "--host", "127.0.0.1"), ("digest", "run")])
+@pytest.mark.parametrize("args", [("serve", "--host", "127.0.0.1"), ("digest", "run"), ("worker",)])
 def test_teams_configured_without_its_extra_is_one_clear_line(
     tmp_path: Path, args: tuple[str, ...]
 ) -> None:
