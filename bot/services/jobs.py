@@ -25,6 +25,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -117,6 +118,9 @@ class JobQueue:
         self._task = huey.task(name=TASK_NAME)(self._execute)
         self._workers: Workers | None = None
         self._batches = GroupCommit(huey.storage.enqueue_many)
+        # One thread reads the backlog's size for every ack thread: on PostgreSQL each thread
+        # that queries holds a connection of its own, and there are 32 HTTP threads.
+        self._backlog_reader = ThreadPoolExecutor(1, thread_name_prefix="coach-backlog")
 
     def register(self, kind: str, run: Handler, gave_up: Handler) -> None:
         self._kinds[kind] = Kind(run, gave_up)
@@ -141,7 +145,7 @@ class JobQueue:
             return state.size
         with state.lock:
             if time.monotonic() - state.read_at >= BACKLOG_CACHE_SECONDS:
-                state.size = int(self.huey.pending_count())
+                state.size = int(self._backlog_reader.submit(self.huey.pending_count).result())
                 state.read_at = time.monotonic()
         return state.size
 

@@ -54,12 +54,16 @@ KIND = "coach.kind"  # set in the WSGI environ once the payload's kind is known
 # view (Slack caps views at 250 kB). 1 MiB leaves room and still bounds memory per request.
 MAX_BODY_BYTES = 1 << 20
 _TYPES = ("application/json", "application/x-www-form-urlencoded")
-# Threads answering HTTP requests. Acks are quick (the slow work is queued, and run by
-# the job workers, COACH_WORKERS of them), so a few threads carry a lot of traffic.
-HTTP_THREADS = 8
+# Threads answering HTTP requests. An ack waits for its job's insert to commit, and acks
+# waiting together share one commit (bot/services/group_commit.py): with 8 threads a batch
+# was at most 8 acks, and the commits' cost per ack doubled the serving process's CPU per
+# request under a burst (docs/scaling.md, "HTTP threads"). The slow work is queued and run
+# by the job workers, so these threads only ever wait for that commit.
+HTTP_THREADS = 32
 # Requests in flight from which the serving process counts as busy: its job workers then
 # hold back (at most bot.services.ack_pressure.HOLD_SECONDS), so a burst's acks get the CPU.
-ACK_PRESSURE_THRESHOLD = HTTP_THREADS // 2
+# Steady load, even at 200 requests/s, averages well under one request in flight.
+ACK_PRESSURE_THRESHOLD = 8
 
 
 class SlackEndpoint:
