@@ -4,6 +4,7 @@ back a dead worker's jobs, and the last word to the user after too many attempts
 from __future__ import annotations
 
 import json
+import threading
 import time
 from pathlib import Path
 
@@ -95,5 +96,29 @@ def test_the_postgres_queue_takes_a_batch_in_order_without_waiting_for_the_wal_f
         with queue.huey.storage.db() as cursor:  # this thread's queue connection
             cursor.execute("show synchronous_commit")
             assert cursor.fetchone() == ("off",)
+    finally:
+        queue.close()
+
+
+def test_many_ack_threads_read_the_backlog_over_one_postgres_connection(
+    postgres_schema: PostgresSchema,
+) -> None:
+    """The serving process has 32 HTTP threads; on PostgreSQL every thread that queries holds
+    a connection of its own, so the backlog's size is read by one thread for all of them."""
+    queue = JobQueue(open_huey(postgres_schema.url), max_backlog=100)
+    storage = queue.huey.storage
+    try:
+        sizes: list[int] = []
+
+        def ack() -> None:
+            queue._backlog.read_at = float("-inf")  # the cached size is stale for every ack
+            sizes.append(queue.backlog())
+
+        for _ in range(12):  # one after the other: each finds the size stale and reads it
+            thread = threading.Thread(target=ack)
+            thread.start()
+            thread.join(10)
+        assert sizes == [0] * 12
+        assert len(storage._opened) == 1  # the reader's; the twelve threads opened none
     finally:
         queue.close()
