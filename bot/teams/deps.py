@@ -82,6 +82,9 @@ class TeamsDeps:
     cards: CardStore
     executor: ThreadPoolExecutor
     jobs: JobQueue  # the reply queue: acked messages, answered by any replica's workers
+    # Acks wait on the database (the delivery's claim, the job's group commit) and do no
+    # work of their own: many threads, so that the acks of a burst share bigger commits.
+    acks: ThreadPoolExecutor
 
     @property
     def knowledge(self) -> KnowledgeBase:
@@ -106,6 +109,8 @@ def open_queue(settings: Settings, metrics: Metrics | None = None) -> JobQueue:
 # The offline engine is CPU-bound: threads beyond a few only fight the event loop for the
 # interpreter lock. LLM calls wait on the network, so they get all of COACH_WORKERS.
 OFFLINE_THREADS = 4
+# Threads that queue acked messages (as many as Slack's HTTP threads, for the same reason).
+ACK_THREADS = 32
 
 
 def _threads(settings: Settings, services: Services) -> int:
@@ -128,4 +133,5 @@ def build_teams_deps(
         cards=CardStore(database),
         executor=ThreadPoolExecutor(_threads(settings, services), thread_name_prefix="coach-teams"),
         jobs=open_queue(settings, services.metrics),
+        acks=ThreadPoolExecutor(ACK_THREADS, thread_name_prefix="coach-teams-ack"),
     )

@@ -111,6 +111,7 @@ class TeamsServer:
         self._thread.join(timeout)
         deps = self.endpoint.teams.deps
         deps.jobs.stop(timeout)
+        deps.acks.shutdown(wait=True, cancel_futures=False)
         deps.executor.shutdown(wait=True, cancel_futures=False)
         deps.jobs.close()
 

@@ -14,7 +14,7 @@ import logging
 from microsoft_agents.activity import ActivityTypes
 from microsoft_agents.hosting.core import AgentApplication, RouteRank, TurnContext, TurnState
 
-from bot.observability.context import current_request_id
+from bot.observability.context import carried, current_request_id
 from bot.services.jobs import Job
 from bot.teams.deps import TeamsDeps
 from bot.teams.handlers.common import card_message
@@ -35,12 +35,16 @@ def register(app: AgentApplication[TurnState], deps: TeamsDeps) -> None:
         data = message_data(activity, context.identity, plain_text(activity.text or ""))
         job = Job(kind=MESSAGE, data=data, request_id=current_request_id())
         # The claim and the enqueue wait on the database: off the event loop, and off the
-        # executor too, so that invokes being checked there never hold up an ack.
-        accepted = await asyncio.to_thread(accept, deps, activity, job)
+        # executor too, so that invokes being checked there never hold up an ack. (asyncio's
+        # default executor has only cores + 4 threads: a burst's acks then shared commits
+        # of at most six.)
+        loop = asyncio.get_running_loop()
+        accepted = await loop.run_in_executor(
+            deps.acks, carried(lambda: accept(deps, activity, job))
+        )
         if accepted == "repeat":
             log.info("ignored a repeated Teams delivery %s", activity.id)
         elif accepted == "unqueued":
-            loop = asyncio.get_running_loop()
             loop.run_in_executor(deps.executor, lambda: deps.jobs.run_here(job))
         elif accepted == "busy":
             try:
