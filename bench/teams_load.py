@@ -37,7 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.stats import LoadRun, median_ratio  # noqa: E402
+from bench.stats import LoadRun, children_of, cpu_known, cpu_seconds, median_ratio  # noqa: E402
 
 TIME_LIMIT = 300.0  # seconds for the whole run, whatever happens
 TEXTS = [
@@ -232,11 +232,14 @@ def phase(
     *,
     concurrency: int,
     deadline: float,
+    coach_pid: int,
 ) -> tuple[float, float]:
     print(f"{name}: {len(work[0])} messages, {concurrency} concurrent")
     before = delivered(connector, 0, deadline)
     bare_rate, _ = report("bare", load(ports["bare"], work[0], concurrency))
     seen = delivered(connector, before + len(work[0]), deadline)
+    workers = children_of(coach_pid)  # the `coach worker` child that answers
+    cpu = cpu_seconds([coach_pid]), cpu_seconds(workers)
     started = time.monotonic()
     coach_rate, coach_p99 = report("coach", load(ports["coach"], work[1], concurrency))
     cards = delivered(connector, seen + len(work[1]), deadline) - seen
@@ -244,6 +247,13 @@ def phase(
         f"  coach/bare {coach_rate / bare_rate:.0%}; {cards}/{len(work[1])} cards delivered "
         f"{time.monotonic() - started:.1f} s after the coach's load began"
     )
+    if cpu_known() and cards:
+        # CPU moves far less than wall-clock rates when other work shares the machine.
+        web = (cpu_seconds([coach_pid]) - cpu[0]) / len(work[1])
+        worker = (cpu_seconds(workers) - cpu[1]) / cards
+        print(
+            f"  CPU µs: coach endpoint {web * 1e6:.0f} per message, worker {worker * 1e6:.0f} per card"
+        )
     return coach_rate / bare_rate, coach_p99
 
 
@@ -273,7 +283,13 @@ def run(count: int, concurrency: int, burst: int, rounds: int) -> None:
             )
             for name, work, width in (("steady", steady, concurrency), ("burst", spike, burst)):
                 ratio, p99 = phase(
-                    name, ports, connector, work, concurrency=width, deadline=deadline
+                    name,
+                    ports,
+                    connector,
+                    work,
+                    concurrency=width,
+                    deadline=deadline,
+                    coach_pid=coach.pid,
                 )
                 ratios.append(ratio)
                 p99s.append(p99)

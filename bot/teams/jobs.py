@@ -26,6 +26,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import threading
+from collections.abc import Coroutine
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -65,6 +68,7 @@ SEND_RETRY: dict[str, Any] = {
 }
 
 MESSAGE = "teams.message"  # a mention or a 1:1 message: a review or an answer
+POST_TIMEOUT = 60.0  # seconds a post may take before it counts as failed (and is retried)
 Accepted = Literal["queued", "repeat", "busy", "unqueued"]
 
 
@@ -102,6 +106,43 @@ def busy_card(activity: Activity, deps: TeamsDeps) -> Card:
     return notice_card(text("busy", fallback_language(activity, deps.settings.language)))
 
 
+class _PostingLoop:
+    """One event loop per process, on a thread of its own, for the worker threads' posts.
+    A loop per post (`asyncio.run`) cost a new loop, its executor and its shutdown for every
+    card: about a third of the time a post took in the worker."""
+
+    _lock = threading.Lock()
+    _loop: asyncio.AbstractEventLoop | None = None
+
+    @classmethod
+    def run(cls, work: Coroutine[Any, Any, None]) -> None:
+        future = asyncio.run_coroutine_threadsafe(work, cls._running())
+        try:
+            future.result(POST_TIMEOUT)
+        except TimeoutError:
+            future.cancel()
+            raise
+
+    @classmethod
+    def _running(cls) -> asyncio.AbstractEventLoop:
+        with cls._lock:
+            if cls._loop is None:
+                loop = asyncio.new_event_loop()
+                threading.Thread(
+                    target=loop.run_forever, name="coach-teams-posts", daemon=True
+                ).start()
+                cls._loop = loop
+            return cls._loop
+
+    @classmethod
+    def _forget(cls) -> None:  # a forked child has the loop but not its thread
+        cls._lock = threading.Lock()
+        cls._loop = None
+
+
+os.register_at_fork(after_in_child=_PostingLoop._forget)
+
+
 @dataclass
 class TeamsReplies:
     """Runs `teams.message` jobs: the review or answer, then the card through the connector.
@@ -136,10 +177,10 @@ class TeamsReplies:
         claims = job.data.get("claims")
         identity = Conversation.identity_from_claims(claims if isinstance(claims, dict) else {})
         try:
-            # Worker threads have no event loop: each post gets a short-lived one.
+            # Worker threads have no event loop: the posts share one (_PostingLoop).
             for attempt in Retrying(**SEND_RETRY):
                 with attempt:
-                    asyncio.run(self._send(identity, activity, card))
+                    _PostingLoop.run(self._send(identity, activity, card))
         except BaseException:
             # The connector kept refusing, or never answered: the claim must not stop a later
             # run of this job (the sweeper's, after a crash) from posting.
