@@ -20,7 +20,7 @@ import ssl
 import threading
 import time
 from typing import Any
-from urllib.error import HTTPError
+from urllib.error import HTTPError, URLError
 from urllib.parse import urlsplit
 from urllib.request import Request
 
@@ -44,11 +44,14 @@ class Connections:
         self._context = context
         self._opened: set[http.client.HTTPConnection] = set()  # every thread's, for `close`
         self._opened_lock = threading.Lock()
+        self._closed = False
 
     def close(self) -> None:
-        """Close every thread's connections (at shutdown; a later request opens new ones)."""
+        """Close every thread's connections (at shutdown); later requests still work, each
+        on a connection of its own."""
         with self._opened_lock:
             opened, self._opened = self._opened, set()
+            self._closed = True
         for connection in opened:
             connection.close()
 
@@ -61,7 +64,14 @@ class Connections:
         for attempt in (1, 2):
             connection, reused = self._connection(key, timeout)
             try:
-                connection.request(req.get_method(), path or "/", body=req.data, headers=headers)
+                try:
+                    connection.request(
+                        req.get_method(), path or "/", body=req.data, headers=headers
+                    )
+                except _CLOSED:
+                    raise
+                except OSError as exc:  # as urllib reports it: slack_sdk retries a URLError
+                    raise URLError(exc) from exc
                 response = connection.getresponse()
                 body = response.read()
             except _CLOSED:
@@ -72,7 +82,10 @@ class Connections:
             except Exception:
                 self._drop(key, connection)
                 raise
-            self._pool()[key] = (connection, time.monotonic())
+            if self._closed:  # a job still running at shutdown: keep nothing open
+                self._drop(key, connection)
+            else:
+                self._pool()[key] = (connection, time.monotonic())
             return response, body
         raise AssertionError("unreachable")  # pragma: no cover
 

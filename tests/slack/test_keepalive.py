@@ -4,13 +4,20 @@ it was idle is replaced, and the request sent once."""
 
 from __future__ import annotations
 
+import socket
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.error import URLError
 
 import pytest
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry import RateLimitErrorRetryHandler
+from slack_sdk.http_retry import (
+    ConnectionErrorRetryHandler,
+    FixedValueRetryIntervalCalculator,
+    RateLimitErrorRetryHandler,
+)
 
 from bot.slack.keepalive import Connections, KeepAliveWebClient, KeepAliveWebhookClient
 from tests.fakes.slack_api import FakeSlack
@@ -89,3 +96,27 @@ def test_a_dropped_idle_connection_is_replaced(connections: Connections) -> None
         finally:
             server.shutdown()
     assert seen == ["/api/chat.postMessage"] * 3, "each request arrived once"
+
+
+def test_a_refused_connection_is_slack_sdks_connection_error(connections: Connections) -> None:
+    """Refused like urllib's: a URLError, which slack_sdk's connection-error handler retries."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # nothing listens here once the probe is closed
+    tries: list[int] = []
+
+    class Counting(ConnectionErrorRetryHandler):
+        def _can_retry(self, **kwargs: Any) -> bool:
+            tries.append(1)
+            return bool(super()._can_retry(**kwargs))
+
+    handler = Counting(max_retry_count=2, interval_calculator=FixedValueRetryIntervalCalculator(0))
+    web = KeepAliveWebClient(
+        token="xoxb-test",
+        base_url=f"http://127.0.0.1:{port}/api/",
+        connections=connections,
+        retry_handlers=[handler],
+    )
+    with pytest.raises(URLError):
+        web.chat_postMessage(channel="C1", text="hi")
+    assert len(tries) == 2, "judged retryable twice (max_retry_count), then raised"
