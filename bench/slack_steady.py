@@ -8,10 +8,13 @@ the PostgreSQL queue and database, and the load is spread over them like a load 
 For every rate it prints ack p50/p99 (from the request's scheduled time, so a sender that
 falls behind counts against the server), reply delay p50/p99/max (from the scheduled time to
 the reply's arrival at the fake Slack), replies/s delivered while the load lasted, and
-requests never answered within the drain time. Bounded in count and time; loopback only.
+requests never answered within the drain time, and the CPU time the replicas' worker
+children (`coach worker`) spent per reply, from /proc: a figure that moves far less than the
+reply rate when other work shares the machine. Bounded in count and time; loopback only.
 
     python bench/slack_steady.py [--duration 20] [--rates 30,60,100,200]
         [--setups sqlite:1,postgres:1,postgres:2] [--patterns even,poisson]
+        [--workers 8] [--processes 1]
 """
 
 # ruff: noqa: PLC0415, PLR0917 - the fake role imports the test fake; run_once takes the run's parts
@@ -40,7 +43,7 @@ from sqlalchemy import create_engine, text
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.stats import percentile  # noqa: E402
+from bench.stats import children_of, cpu_seconds, percentile  # noqa: E402
 
 SECRET = "bench-signing-secret"
 TOKEN = "xoxb-bench"
@@ -191,6 +194,10 @@ class Setup:
     schema: str | None = None
 
     @property
+    def pids(self) -> list[int]:
+        return [process.pid for process in self.processes]
+
+    @property
     def name(self) -> str:
         return f"{self.backend} × {self.replicas}"
 
@@ -201,7 +208,7 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start(setup: Setup, api_url: str, workers: int) -> None:
+def start(setup: Setup, api_url: str, workers: int, processes: int) -> None:
     data = tempfile.mkdtemp(prefix="coach-steady-")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "OPENAI_", "COACH_"))}
     env |= {
@@ -211,6 +218,7 @@ def start(setup: Setup, api_url: str, workers: int) -> None:
         "SLACK_API_URL": api_url,
         "COACH_DATA_DIR": data,
         "COACH_WORKERS": str(workers),
+        "COACH_QUEUE_PROCESSES": str(processes),  # the COACH_ variables were stripped above
         "COACH_LOG_LEVEL": "WARNING",
         "COACH_DIGEST_SCHEDULER": "false",
         "COACH_QUEUE_MAX_BACKLOG": "100000",
@@ -283,6 +291,8 @@ def run_once(
     seconds: float,
 ) -> str:
     run = uuid.uuid4().hex[:6]
+    workers = [child for pid in setup.pids for child in children_of(pid)]
+    cpu_before = cpu_seconds(workers)
     start_at = time.time() + 0.5
     sent = []
     for n, at in enumerate(schedule(rate, seconds, pattern, start_at)):
@@ -297,6 +307,7 @@ def run_once(
         if not missing or time.time() > deadline:
             break
         time.sleep(0.25)
+    cpu = cpu_seconds(workers) - cpu_before  # includes the idle polling while draining
     acks = [s.acked - s.at for s in acked if s.acked is not None]
     delays = [arrived[s.key] - s.at for s in acked if s.key in arrived]
     during = sum(1 for s in acked if arrived.get(s.key, float("inf")) <= start_at + seconds)
@@ -305,7 +316,8 @@ def run_once(
         f"| {setup.name} | {pattern} | {rate:.0f} | {len(sent)} | {len(acked)} "
         f"| {percentile(acks, 0.5) * ms:.0f} / {percentile(acks, 0.99) * ms:.0f} ms "
         f"| {percentile(delays, 0.5):.2f} / {percentile(delays, 0.99):.2f} / "
-        f"{max(delays, default=float('nan')):.2f} s | {during / seconds:.0f} | {len(missing)} |"
+        f"{max(delays, default=float('nan')):.2f} s | {during / seconds:.0f} | {len(missing)} "
+        f"| {cpu / max(len(delays), 1) * 1e6:.0f} |"
     )
 
 
@@ -319,6 +331,12 @@ def main() -> None:
     parser.add_argument("--patterns", default="even,poisson")
     parser.add_argument("--setups", default="sqlite:1,postgres:1,postgres:2")
     parser.add_argument("--workers", type=int, default=8, help="COACH_WORKERS per replica")
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        help="COACH_QUEUE_PROCESSES (worker children) per replica",
+    )
     args = parser.parse_args()
     if args.role == "fake":
         role_fake()
@@ -337,16 +355,19 @@ def main() -> None:
     assert fake.stdout is not None
     api_url = fake.stdout.readline().strip()
     print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start")
-    print(f"{args.duration:.0f} s per rate, COACH_WORKERS={args.workers}, offline engine, loopback")
+    print(
+        f"{args.duration:.0f} s per rate, COACH_WORKERS={args.workers}, "
+        f"COACH_QUEUE_PROCESSES={args.processes}, offline engine, loopback"
+    )
     print(
         "| setup | arrivals | req/s | sent | acked | ack p50 / p99 | reply delay p50 / p99 / max "
-        "| replies/s during load | unanswered |"
+        "| replies/s during load | unanswered | worker CPU µs/reply |"
     )
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     try:
         for setup in setups:
             try:  # a replica that fails to start must not leave the others running
-                start(setup, api_url, args.workers)
+                start(setup, api_url, args.workers, args.processes)
                 for pattern in patterns:
                     for rate in rates:
                         print(

@@ -21,6 +21,23 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from bot.errors import CoachError
 from bot.models import Language
 
+# Worker children by default: each is one interpreter with its own queue and database
+# connections (COACH_WORKERS + a pool each), so a large machine does not get dozens.
+MAX_DEFAULT_QUEUE_PROCESSES = 4
+
+
+def default_queue_processes() -> int:
+    """COACH_QUEUE_PROCESSES when unset: `queue_processes_for` the cores this process may use."""
+    usable = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
+    return queue_processes_for(len(usable) if usable else os.cpu_count() or 1)
+
+
+def queue_processes_for(cores: int) -> int:
+    """One worker child per core beyond the first (the serving process's, for the acks):
+    one on two cores, up to MAX_DEFAULT_QUEUE_PROCESSES. A worker child is one interpreter,
+    so with spare cores a single child was the replies' limit (docs/scaling.md)."""
+    return max(1, min(MAX_DEFAULT_QUEUE_PROCESSES, cores - 1))
+
 
 class SettingsError(CoachError):
     """A setting has a bad value; the message names the setting and how to fix it."""
@@ -180,12 +197,13 @@ class Settings(BaseSettings):
         description="false: `coach serve` only acks and queues; `coach worker` runs the jobs.",
     )
     queue_processes: int = Field(
-        1,
+        default_factory=default_queue_processes,
         alias="COACH_QUEUE_PROCESSES",
         ge=0,
         le=64,
-        description="`coach worker` processes `coach serve` starts for the jobs; 0: threads in "
-        "the serving process (they then share its interpreter lock with the acks).",
+        description="`coach worker` processes `coach serve` starts for the jobs (default: one "
+        "per core this process may use beyond the first, 1 to 4); 0: threads in the serving "
+        "process (they then share its interpreter lock with the acks).",
     )
     queue_dead_after: float = Field(
         15.0,

@@ -133,6 +133,10 @@ class Outbox(Generic[R]):
             self._queue(record)
         self._wake.set()
 
+    def count_written(self) -> None:
+        """Count a record its owner wrote past the outbox (nothing was waiting)."""
+        self._count("written")
+
     def flush(self) -> int:
         """Write what waits, oldest first, until the database fails again; returns how many."""
         written = 0

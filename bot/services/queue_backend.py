@@ -47,7 +47,16 @@ class _SqliteStorage(SqliteStorage):  # type: ignore[misc]  # huey ships no type
             )
 
 
-class _SqliteHuey(SqliteHuey):  # type: ignore[misc]
+class _Unrevoked:
+    """The coach never revokes a job (huey's `revoke` is not used), yet huey reads the kv
+    table for a job's revocation keys before running it: a query per job, on SQLite through
+    the worker process's one queue connection and its lock. Skipped."""
+
+    def is_revoked(self, task: Any, timestamp: Any = None, peek: bool = True) -> bool:
+        return False
+
+
+class _SqliteHuey(_Unrevoked, SqliteHuey):  # type: ignore[misc]
     storage_class = _SqliteStorage
 
 
@@ -119,7 +128,7 @@ class _PostgresStorage(PostgresStorage):  # type: ignore[misc]
             )
 
 
-class _PostgresHuey(PostgresHuey):  # type: ignore[misc]
+class _PostgresHuey(_Unrevoked, PostgresHuey):  # type: ignore[misc]
     storage_class = _PostgresStorage
 
 

@@ -23,8 +23,15 @@ from bot.services.feedback import DatabaseFeedbackStore
 from bot.services.outage import OutageNotice
 from bot.services.outbox import RETRY_SECONDS, Outbox, RecordCodec
 from bot.services.usage import UsageService
+from bot.storage.batches import WriteBatches
 from bot.storage.db import Database
-from bot.storage.records import FeedbackRecord, UsageRecord, add_feedback, add_usage
+from bot.storage.records import (
+    FeedbackRecord,
+    UsageRecord,
+    add_feedback,
+    add_usage,
+    add_usage_many,
+)
 
 if TYPE_CHECKING:
     from bot.observability.metrics import Metrics
@@ -70,14 +77,33 @@ class UsageOutbox(Outbox[UsageRecord]):
 
 
 class DurableUsageService(UsageService):
-    """UsageService whose writes go through the outbox instead of being dropped on failure."""
+    """UsageService whose writes go through the outbox instead of being dropped on failure.
 
-    def __init__(self, outbox: UsageOutbox, *args: Any, **kwargs: Any) -> None:
+    With `batches`, a record goes to the database together with the records other job
+    threads are writing at the same moment (one transaction for all), and to the outbox only
+    when that fails or others wait there already (their order is kept)."""
+
+    def __init__(
+        self,
+        outbox: UsageOutbox,
+        *args: Any,
+        batches: WriteBatches[UsageRecord] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.outbox = outbox
+        self.batches = batches
 
     def _save(self, record: UsageRecord) -> None:
         # The record UsageService builds, kept in the outbox until the database takes it.
+        if self.batches is not None and not self.outbox.pending:
+            try:
+                self.batches.add(record)
+            except SQLAlchemyError:
+                pass  # the outbox tries once more, says so once per outage, and keeps it
+            else:
+                self.outbox.count_written()
+                return
         self.outbox.add(record)
 
 
@@ -111,11 +137,19 @@ class FallbackDedupStore:
 def durable_usage(
     database: Database, data_dir: Path, *, store_text: bool, metrics: Metrics | None = None
 ) -> DurableUsageService:
-    """What servers record usage with: the database, through an outbox."""
+    """What servers record usage with: the database, in batches, through an outbox.
+
+    The batches do not wait for PostgreSQL's WAL flush (Database.connection): a crash of the
+    PostgreSQL server itself may lose the last fraction of a second of usage counts, which
+    only the weekly digest reads; a killed replica loses none (each job waits for its commit).
+    """
     outbox = UsageOutbox(
         lambda record: add_usage(database, record), data_dir / SPOOL_FOLDER, metrics
     )
-    return DurableUsageService(outbox, database, store_text=store_text)
+    batches: WriteBatches[UsageRecord] = WriteBatches(
+        lambda records: add_usage_many(database, records, durable=False)
+    )
+    return DurableUsageService(outbox, database, store_text=store_text, batches=batches)
 
 
 class DurableFeedbackStore(DatabaseFeedbackStore):

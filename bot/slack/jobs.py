@@ -10,6 +10,7 @@ after a crash first looks in the thread for its own earlier reply (see `post_onc
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +23,7 @@ from bot.observability.context import current_request_id
 from bot.services.jobs import Job, JobQueue
 from bot.services.queue_backend import open_huey, queue_location
 from bot.slack.blocks import Message, notice
+from bot.slack.keepalive import Connections, KeepAliveWebClient
 from bot.slack.oauth import WorkspaceClients
 from bot.slack.retries import RetryingRespond, retry_handlers
 
@@ -36,6 +38,7 @@ log = logging.getLogger(__name__)
 EVENT, COMMAND, SHORTCUT, VIEW = "slack.event", "slack.command", "slack.shortcut", "slack.view"
 MARK = "coach_reply"  # the metadata event_type of replies posted by a job
 API_TIMEOUT = 10
+MAX_CLIENTS = 1000  # Web API clients kept, one per workspace token
 
 
 def open_queue(settings: Settings, metrics: Metrics | None = None) -> JobQueue:
@@ -80,7 +83,9 @@ def _user(body: Mapping[str, Any]) -> str:
 
 class JobClients:
     """Web API clients for jobs: the workspace's token (SLACK_BOT_TOKEN, or the installation
-    store's in multi-workspace mode), with the same retries as the listeners' clients."""
+    store's in multi-workspace mode), with the same retries as the listeners' clients. One
+    client per token, over each worker thread's kept-alive connections (bot/slack/keepalive.py):
+    a client and a connection per job cost the worker more than the post itself."""
 
     def __init__(
         self, settings: Settings, store: InstallationStore | None, metrics: Metrics | None
@@ -88,21 +93,35 @@ class JobClients:
         self.tokens = WorkspaceClients(settings, store)
         self.handlers = retry_handlers(metrics)
         self.respond_handlers = retry_handlers(metrics, "response_url")
+        self.connections = Connections()
+        self._clients: dict[tuple[str, str], WebClient] = {}
+        self._lock = threading.Lock()
 
     def client(self, job: Job) -> WebClient:
         found = self.tokens.client(str(job.data.get("team") or ""), job.data.get("enterprise"))
         if found is None:
             raise LookupError(f"no bot token for workspace {job.data.get('team')}")
-        return WebClient(
-            token=found.token,
-            base_url=found.base_url,
-            timeout=API_TIMEOUT,
-            retry_handlers=self.handlers,
-        )
+        key = (found.token or "", found.base_url)
+        with self._lock:
+            client = self._clients.get(key)
+            if client is None:
+                if len(self._clients) >= MAX_CLIENTS:  # tokens rotate: keep the newest only
+                    self._clients.clear()
+                client = self._clients[key] = KeepAliveWebClient(
+                    token=found.token,
+                    base_url=found.base_url,
+                    timeout=API_TIMEOUT,
+                    retry_handlers=self.handlers,
+                    connections=self.connections,
+                )
+        return client
+
+    def close(self) -> None:
+        self.connections.close()
 
     def respond(self, job: Job) -> RetryingRespond:
         body = job.data["body"]
-        return RetryingRespond(body.get("response_url"), self.respond_handlers)
+        return RetryingRespond(body.get("response_url"), self.respond_handlers, self.connections)
 
 
 def marked(job: Job) -> dict[str, Any]:

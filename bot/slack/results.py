@@ -27,8 +27,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.services.outage import OutageNotice
 from bot.slack.blocks import Message
+from bot.storage.batches import WriteBatches
 from bot.storage.db import Database
-from bot.storage.results import find_result, save_result
+from bot.storage.results import find_result, save_results
 
 SHARE_TTL_SECONDS = 30 * 60
 # How often a process deletes the expired rows while it writes: often enough that the table
@@ -100,23 +101,26 @@ class SharedResults:
         self._clock = clock
         self._swept: datetime | None = None
         self._outage = OutageNotice("results for Share kept in this process")
+        # Concurrent jobs' results share a transaction (bot/storage/batches.py).
+        self._batches = WriteBatches(self._save)
 
     def put(self, reference: str, message: Message) -> None:
-        now = self._clock()
-        sweep = self._swept is None or now - self._swept >= timedelta(seconds=SWEEP_SECONDS)
+        kept = _dump(message)
         try:
-            save_result(
-                self.database,
-                reference,
-                _dump(message),
-                now + self._ttl,
-                sweep_before=now if sweep else None,
-            )
+            self._batches.add((reference, kept, self._clock() + self._ttl))
         except SQLAlchemyError as exc:
             self._outage.failed(exc)
             self.local.put(reference, message)
             return
         self._outage.recovered()
+
+    def _save(self, results: list[tuple[str, str, datetime]]) -> None:
+        """One batch of puts, in one transaction; now and then with the expired rows' sweep.
+        Not waiting for PostgreSQL's WAL flush: a result lost with the database server
+        only means "run it again" on a Share click."""
+        now = self._clock()
+        sweep = self._swept is None or now - self._swept >= timedelta(seconds=SWEEP_SECONDS)
+        save_results(self.database, results, sweep_before=now if sweep else None, durable=False)
         if sweep:
             self._swept = now
 

@@ -29,6 +29,8 @@ from slack_sdk.http_retry import (
 from slack_sdk.http_retry.builtin_handlers import ServerErrorRetryHandler
 from slack_sdk.webhook import WebhookClient, WebhookResponse
 
+from bot.slack.keepalive import Connections, KeepAliveWebhookClient
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
@@ -126,16 +128,29 @@ def retry_handlers(metrics: Metrics | None, method: str | None = None) -> list[R
     ]
 
 
-def webhook(url: str, handlers: list[RetryHandler]) -> WebhookClient:
+def webhook(
+    url: str, handlers: list[RetryHandler], connections: Connections | None = None
+) -> WebhookClient:
+    if connections is not None:
+        return KeepAliveWebhookClient(
+            url, timeout=WEBHOOK_TIMEOUT, retry_handlers=handlers, connections=connections
+        )
     return WebhookClient(url, timeout=WEBHOOK_TIMEOUT, retry_handlers=handlers)
 
 
 class RetryingRespond(Respond):
-    """Bolt's `respond`, with retries, and a log line when the post finally fails."""
+    """Bolt's `respond`, with retries, and a log line when the post finally fails;
+    with `connections`, over the calling thread's kept-alive connection (bot/slack/keepalive.py)."""
 
-    def __init__(self, response_url: str | None, handlers: list[RetryHandler]) -> None:
+    def __init__(
+        self,
+        response_url: str | None,
+        handlers: list[RetryHandler],
+        connections: Connections | None = None,
+    ) -> None:
         super().__init__(response_url=response_url)
         self._handlers = handlers
+        self._connections = connections
 
     def __call__(self, *args: Any, **kwargs: Any) -> WebhookResponse:
         if not self.response_url or urlsplit(self.response_url).scheme not in {"https", "http"}:
@@ -144,7 +159,7 @@ class RetryingRespond(Respond):
             raise SlackClientError("the request has no usable response_url")
         if args:
             kwargs["text"] = args[0]
-        response = webhook(self.response_url, self._handlers).send(**kwargs)
+        response = webhook(self.response_url, self._handlers, self._connections).send(**kwargs)
         if response.status_code != 200:
             log.warning(
                 "a reply to a response_url was not delivered: HTTP %s", response.status_code

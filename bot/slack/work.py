@@ -81,6 +81,7 @@ class Deps:
         self.jobs.stop(timeout)
         self.executor.shutdown(wait=True, cancel_futures=False)
         self.jobs.close()
+        self.job_clients.close()
 
 
 def caller(who: Who) -> Caller:

@@ -6,7 +6,7 @@ another's digest.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -66,27 +66,47 @@ class Activity:
 
 
 def add_usage(database: Database, record: UsageRecord) -> None:
-    # Core inserts, not ORM objects: this runs once per reply, and the unit of work's
-    # bookkeeping cost more than the two statements themselves.
-    with database.transaction() as session:
-        event_id = session.execute(
-            insert(UsageEvent)
-            .values(
-                workspace=record.workspace,
-                channel=record.channel,
-                user=record.user,
-                at=record.at,
-                kind=record.kind,
-                language=record.language,
-                engine=record.engine,
-                topic=record.topic,
-                text=record.text,
-            )
-            .returning(UsageEvent.id)
-        ).scalar_one()
-        traps = sorted(set(record.traps))
+    add_usage_many(database, [record])
+
+
+# Built once; executed on a Connection (not a Session), they run as plain Core statements.
+_ADD_EVENTS = insert(UsageEvent).returning(UsageEvent.id, sort_by_parameter_order=True)
+_ADD_TRAPS = insert(UsageTrap)
+
+
+def add_usage_many(
+    database: Database, records: Sequence[UsageRecord], *, durable: bool = True
+) -> None:
+    """The records in one transaction (`durable`: see Database.connection).
+
+    Core statements built once, on a connection, not ORM inserts in a session: this runs for
+    every reply, and the ORM's bookkeeping and the statements' compilation cost more than
+    the round trips themselves."""
+    if not records:
+        return
+    rows = [
+        {
+            "workspace": r.workspace,
+            "channel": r.channel,
+            "user": r.user,
+            "at": r.at,
+            "kind": r.kind,
+            "language": r.language,
+            "engine": r.engine,
+            "topic": r.topic,
+            "text": r.text,
+        }
+        for r in records
+    ]
+    with database.connection(durable=durable) as connection:
+        ids = connection.execute(_ADD_EVENTS, rows).scalars().all()
+        traps = [
+            {"event_id": event_id, "trap": n}
+            for event_id, record in zip(ids, records, strict=True)
+            for n in sorted(set(record.traps))
+        ]
         if traps:
-            session.execute(insert(UsageTrap), [{"event_id": event_id, "trap": n} for n in traps])
+            connection.execute(_ADD_TRAPS, traps)
 
 
 def add_feedback(database: Database, record: FeedbackRecord) -> bool:

@@ -7,9 +7,10 @@ A result is written once, in the slow half of a reply, and read at most a few ti
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import bindparam, delete, insert, select
 
 from bot.storage.db import Database
 from bot.storage.schema import SharedResult
@@ -24,12 +25,30 @@ def save_result(
     sweep_before: datetime | None = None,
 ) -> None:
     """Keep `message` under `reference`; with `sweep_before`, also delete what expired by then."""
-    with database.transaction() as session:
+    save_results(database, [(reference, message, expires_at)], sweep_before=sweep_before)
+
+
+_SAVE = insert(SharedResult)
+_SWEEP = delete(SharedResult).where(SharedResult.expires_at <= bindparam("before"))
+
+
+def save_results(
+    database: Database,
+    results: Sequence[tuple[str, str, datetime]],
+    *,
+    sweep_before: datetime | None = None,
+    durable: bool = True,
+) -> None:
+    """Several (reference, message, expires_at) in one transaction (`durable`: see
+    Database.connection); with `sweep_before`, also delete what expired by then."""
+    with database.connection(durable=durable) as connection:
         if sweep_before is not None:
-            session.execute(delete(SharedResult).where(SharedResult.expires_at <= sweep_before))
-        session.execute(
-            insert(SharedResult).values(reference=reference, message=message, expires_at=expires_at)
-        )
+            connection.execute(_SWEEP, {"before": sweep_before})
+        if results:
+            connection.execute(
+                _SAVE,
+                [{"reference": r, "message": m, "expires_at": e} for r, m, e in results],
+            )
 
 
 def find_result(database: Database, reference: str, now: datetime) -> str | None:

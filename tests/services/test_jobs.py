@@ -46,6 +46,23 @@ def test_jobs_run_on_workers_and_a_second_process_sees_the_same_queue(tmp_path: 
     assert not [k for k in consumer.huey.storage.result_items() if k.startswith(RUN)]
 
 
+def test_running_a_job_reads_no_revocation_keys(tmp_path: Path) -> None:
+    """Huey looks for revocation keys before each job; the coach revokes none and skips it."""
+    queue = _queue(tmp_path)
+    reads: list[object] = []
+    peek_many = queue.huey.storage.peek_many
+    queue.huey.storage.peek_many = lambda keys: reads.append(keys) or peek_many(keys)
+    seen: list[int] = []
+    queue.register("k", lambda job: seen.append(job.data["n"]), lambda job: None)
+    assert queue.submit(Job(kind="k", data={"n": 1}))
+    queue.start(1)
+    try:
+        _wait(lambda: seen == [1])
+    finally:
+        queue.stop(5)
+    assert reads == []
+
+
 def test_a_dead_workers_job_is_queued_again_and_a_live_ones_is_not(tmp_path: Path) -> None:
     queue = _queue(tmp_path, dead_after=5)
     dead, live = Job(kind="k", data={"n": 1}), Job(kind="k", data={"n": 2})
