@@ -21,7 +21,7 @@ import numpy as np
 
 from bot.core.decision import Stacker
 from bot.core.knowledge import KnowledgeBase
-from bot.core.linear import Featurizer, Head, predict
+from bot.core.linear import Featurizer, Head, PartCounts, part_counts, predict
 from bot.core.text import Plain, Segment, segments, to_plain
 from bot.models import TRAP_NUMBERS, Finding, Language
 
@@ -81,28 +81,32 @@ class TrapDetector:
             return Scores(nothing, nothing, plain, parts, empty)
         plains = [p.plain for p in parts]
         featurizer = self.model.featurizer
+        counts = [part_counts(plain, language) for plain in plains]
+        per_segment = predict(self.model.sentence, featurizer.part_vectors(counts))
         if len(parts) <= LONGEST_WHOLE:
-            vectors, joined = featurizer.vectors_and_whole(plains, language)
-            per_segment = predict(self.model.sentence, vectors)
-            whole = predict(self.model.whole, [joined])[0]
+            whole = predict(self.model.whole, [featurizer.joined(plains, counts, language)])[0]
         else:
-            per_segment = predict(self.model.sentence, featurizer.vectors(plains, language))
-            whole = self._around_best(plains, per_segment, language)
+            whole = self._around_best(plains, counts, per_segment, language)
         combined = self.model.stacker(per_segment.max(axis=0), whole)
         return Scores(combined, whole, plain, parts, per_segment)
 
     def _around_best(
-        self, plains: list[str], per_segment: np.ndarray, language: Language
+        self,
+        plains: list[str],
+        counts: list[PartCounts],
+        per_segment: np.ndarray,
+        language: Language,
     ) -> np.ndarray:
         """Per trap, the whole-text head's score of the window around that trap's best sentence."""
         whole = np.zeros(len(TRAP_NUMBERS))
         judged: dict[int, np.ndarray] = {}  # window start -> scores (traps may share a window)
+        size = 2 * WINDOW_RADIUS + 1
         for column in range(len(TRAP_NUMBERS)):
             start = max(0, int(per_segment[:, column].argmax()) - WINDOW_RADIUS)
-            start = min(start, len(plains) - (2 * WINDOW_RADIUS + 1))
+            start = min(start, len(plains) - size)
             if start not in judged:
-                window = " ".join(plains[start : start + 2 * WINDOW_RADIUS + 1])
-                vector = self.model.featurizer.vector(window, language)
+                window = slice(start, start + size)
+                vector = self.model.featurizer.joined(plains[window], counts[window], language)
                 judged[start] = predict(self.model.whole, [vector])[0]
             whole[column] = judged[start][column]
         return whole

@@ -35,6 +35,14 @@ class Head:
 
 
 @dataclass(frozen=True)
+class PartCounts:
+    """A part's token counts per view, and its stems in order (for bigrams across a join)."""
+
+    views: dict[str, Counter[str]]
+    stems: list[str]
+
+
+@dataclass(frozen=True)
 class Vector:
     columns: np.ndarray
     values: np.ndarray
@@ -56,32 +64,32 @@ class Featurizer:
     def vectors_and_whole(
         self, parts: list[str], language: Language
     ) -> tuple[list[Vector], Vector]:
-        """Each part's vector, plus the vector of the parts joined by spaces.
+        """Each part's vector, plus the vector of the parts joined by spaces."""
+        counts = [part_counts(part, language) for part in parts]
+        return self.part_vectors(counts), self.joined(parts, counts, language)
+
+    def part_vectors(self, counts: list[PartCounts]) -> list[Vector]:
+        return [self._vector(c.views) for c in counts]
+
+    def joined(self, parts: list[str], counts: list[PartCounts], language: Language) -> Vector:
+        """The vector of `parts` joined by spaces, from the parts' own counts.
 
         The joined text's character n-grams and word unigrams are exactly the sums of the
         parts' (both work word by word, and a space starts no new word); its word bigrams add
         the pairs across each join. Reusing them halves the work of a check; concepts are
         matched on the joined text itself, since a phrase may span a join.
         """
-        counts = []
         whole: dict[str, Counter[str]] = {"chars": Counter(), "words": Counter()}
         last: str | None = None
-        for part in parts:
-            words = word_ngrams(part, language)
-            stems = words[: (len(words) + 1) // 2]
-            part_counts = {
-                "words": Counter(words),
-                "chars": Counter(char_ngrams(part, language)),
-                "concepts": Counter(concept_ngrams(part, language)),
-            }
-            whole["chars"].update(part_counts["chars"])
-            whole["words"].update(part_counts["words"])
+        for part in counts:
+            whole["chars"].update(part.views["chars"])
+            whole["words"].update(part.views["words"])
+            stems = part.stems
             if stems and last is not None:
                 whole["words"][f"{last} {stems[0]}"] += 1
             last = stems[-1] if stems else last
-            counts.append(part_counts)
         whole["concepts"] = Counter(concept_ngrams(" ".join(parts), language))
-        return [self._vector(c) for c in counts], self._vector(whole)
+        return self._vector(whole)
 
     def _vector(self, counts: dict[str, Counter[str]]) -> Vector:
         columns, values = [], []
@@ -105,6 +113,16 @@ class Featurizer:
         if not columns:
             return Vector(np.zeros(0, dtype=np.int64), np.zeros(0))
         return Vector(np.concatenate(columns), np.concatenate(values))
+
+
+def part_counts(part: str, language: Language) -> PartCounts:
+    words = word_ngrams(part, language)
+    views = {
+        "words": Counter(words),
+        "chars": Counter(char_ngrams(part, language)),
+        "concepts": Counter(concept_ngrams(part, language)),
+    }
+    return PartCounts(views, words[: (len(words) + 1) // 2])
 
 
 def predict(head: Head, vectors: list[Vector]) -> np.ndarray:
