@@ -20,6 +20,7 @@ from bot.i18n import text
 from bot.services.factory import Services
 from bot.services.jobs import MAX_ATTEMPTS, RUN, Job
 from bot.storage.db import Database
+from bot.teams import jobs as teams_jobs
 from bot.teams.deps import TeamsDeps
 from bot.teams.runner import TeamsServer
 from tests.fakes.bot_connector import FakeBotConnector
@@ -125,6 +126,26 @@ def test_a_passing_connector_outage_delays_the_reply_but_does_not_lose_it(
     assert call.reply_to == activity["id"] and "Source" in call.all_text()
     parked.connector.wait_quiet(0.5)
     assert len(parked.connector.sent()) == 1
+
+
+def test_a_post_the_connector_never_answers_is_given_up_and_sent_again(
+    parked: TeamsClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker thread must not wait for ever on a post: past POST_TIMEOUT it is cancelled and
+    counts as a passing failure. The connector may have taken the first one (Teams gives no
+    way to look), so the user can get the card twice, never none."""
+    monkeypatch.setattr(teams_jobs, "POST_TIMEOUT", 0.5)
+    deps = deps_of(parked)
+    activity = parked.activity(PERSONAL, text="Is social media free?")
+    assert parked.post(activity).status == 202
+    done = jobs_counted(parked, "done")
+    parked.connector.delay(3.0)  # the first post is taken but not answered in time
+    deps.jobs.start(1)
+    parked.connector.wait_for(1)
+    parked.connector.delay(0.0)
+    wait_until(lambda: jobs_counted(parked, "done") == done + 1, timeout=20)
+    sent = parked.connector.sent()
+    assert len(sent) == 2 and all(call.reply_to == activity["id"] for call in sent)
 
 
 def test_a_job_that_keeps_failing_tells_the_user_once(parked: TeamsClient) -> None:
