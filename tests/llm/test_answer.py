@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from bot.core.engine import OfflineEngine
+from bot.llm.answer import CONFIDENT_ROUTE
 from bot.llm.notes import note
 from bot.models import Answer
 from bot.services.answer import AnswerService
@@ -167,6 +168,31 @@ def test_not_covered_does_not_override_a_confident_offline_routing(
     answer = llm_answerer.ask(question)
     assert answer.topic == 2
     assert answer.text == offline.text
+
+
+def test_a_model_cannot_move_an_unsure_topic_elsewhere_either(
+    fake_openai: FakeOpenAI, llm_answerer: AnswerService, engine: OfflineEngine
+) -> None:
+    """Below CONFIDENT_ROUTE the router still picks the misconception: a weak model that
+    cited another one made the answers worse (docs/detection.md, sample C)."""
+    question = "Who should answer comments on our page?"
+    offline = engine.answer(question)
+    assert offline.topic == 1 and offline.ranking[0].score < CONFIDENT_ROUTE  # the premise
+    fake_openai.script(chat(answer_json([3], "Marketing should own every reply.")))
+    answer = llm_answerer.ask(question)
+    assert answer.topic == 1
+    assert answer.text == offline.text
+
+
+def test_a_model_may_word_the_answer_to_the_routers_unsure_topic(
+    fake_openai: FakeOpenAI, llm_answerer: AnswerService, engine: OfflineEngine
+) -> None:
+    question = "Who should answer comments on our page?"
+    assert engine.answer(question).ranking[0].score < CONFIDENT_ROUTE
+    fake_openai.script(chat(answer_json([1], "Someone has to watch and answer the comments.")))
+    answer = llm_answerer.ask(question)
+    assert answer.engine == "llm" and answer.topic == 1
+    assert answer.text == "Someone has to watch and answer the comments."
 
 
 def test_a_model_cannot_move_a_confident_topic_elsewhere(
