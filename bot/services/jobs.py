@@ -35,8 +35,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from bot.ids import ProcessIds
 from bot.observability.context import request_scope
-from bot.services.group_commit import GroupCommit
 from bot.services.job_workers import Workers
+from bot.storage.group_commit import GroupCommit
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +117,9 @@ class JobQueue:
         self._backlog = _Backlog()
         self._task = huey.task(name=TASK_NAME)(self._execute)
         self._workers: Workers | None = None
-        self._batches = GroupCommit(huey.storage.enqueue_many)
+        self._batches: GroupCommit[bytes] = GroupCommit(
+            huey.storage.enqueue_many, committer="thread", name="coach-jobs-commit"
+        )
         # One thread reads the backlog's size for every ack thread: on PostgreSQL each thread
         # that queries holds a connection of its own, and there are 32 HTTP threads.
         self._backlog_reader = ThreadPoolExecutor(1, thread_name_prefix="coach-backlog")

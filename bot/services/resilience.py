@@ -23,8 +23,8 @@ from bot.services.feedback import DatabaseFeedbackStore
 from bot.services.outage import OutageNotice
 from bot.services.outbox import RETRY_SECONDS, Outbox, RecordCodec
 from bot.services.usage import UsageService
-from bot.storage.batches import WriteBatches
 from bot.storage.db import Database
+from bot.storage.group_commit import GroupCommit
 from bot.storage.records import (
     FeedbackRecord,
     UsageRecord,
@@ -87,7 +87,7 @@ class DurableUsageService(UsageService):
         self,
         outbox: UsageOutbox,
         *args: Any,
-        batches: WriteBatches[UsageRecord] | None = None,
+        batches: GroupCommit[UsageRecord] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -146,8 +146,8 @@ def durable_usage(
     outbox = UsageOutbox(
         lambda record: add_usage(database, record), data_dir / SPOOL_FOLDER, metrics
     )
-    batches: WriteBatches[UsageRecord] = WriteBatches(
-        lambda records: add_usage_many(database, records, durable=False)
+    batches: GroupCommit[UsageRecord] = GroupCommit(
+        lambda records: add_usage_many(database, records, durable=False), committer="caller"
     )
     return DurableUsageService(outbox, database, store_text=store_text, batches=batches)
 

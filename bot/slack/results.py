@@ -27,8 +27,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.services.outage import OutageNotice
 from bot.slack.blocks import Message
-from bot.storage.batches import WriteBatches
 from bot.storage.db import Database
+from bot.storage.group_commit import GroupCommit
 from bot.storage.results import find_result, save_results
 
 SHARE_TTL_SECONDS = 30 * 60
@@ -101,8 +101,8 @@ class SharedResults:
         self._clock = clock
         self._swept: datetime | None = None
         self._outage = OutageNotice("results for Share kept in this process")
-        # Concurrent jobs' results share a transaction (bot/storage/batches.py).
-        self._batches = WriteBatches(self._save)
+        # Concurrent jobs' results share a transaction (bot/storage/group_commit.py).
+        self._batches = GroupCommit(self._save, committer="caller")
 
     def put(self, reference: str, message: Message) -> None:
         kept = _dump(message)

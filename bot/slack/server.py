@@ -55,7 +55,7 @@ KIND = "coach.kind"  # set in the WSGI environ once the payload's kind is known
 MAX_BODY_BYTES = 1 << 20
 _TYPES = ("application/json", "application/x-www-form-urlencoded")
 # Threads answering HTTP requests. An ack waits for its job's insert to commit, and acks
-# waiting together share one commit (bot/services/group_commit.py): with 8 threads a batch
+# waiting together share one commit (bot/storage/group_commit.py): with 8 threads a batch
 # was at most 8 acks, and the commits' cost per ack doubled the serving process's CPU per
 # request under a burst (docs/scaling.md, "HTTP threads"). The slow work is queued and run
 # by the job workers, so these threads only ever wait for that commit.
