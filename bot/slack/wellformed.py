@@ -10,15 +10,32 @@ from collections.abc import Sequence
 from typing import Any
 
 from slack_bolt import BoltRequest
+from slack_bolt.request.internals import parse_body
 
 _NESTED = ("user", "team", "channel", "view", "message", "container", "event", "enterprise")
+
+
+def slack_body(text: str, headers: dict[str, str | Sequence[str]]) -> dict[str, Any] | None:
+    """The body as Bolt's request parses it (JSON, forms and payload=), or None when Bolt
+    could not route it."""
+    content_type = headers.get("content-type")
+    try:
+        # Bolt's own parser, given the content type as Bolt reads it (extract_content_type).
+        body: Any = parse_body(
+            text, content_type.split(";")[0] if isinstance(content_type, str) else None
+        )
+    except (ValueError, TypeError, KeyError, AttributeError):
+        # Bad JSON (JSONDecodeError is a ValueError), or JSON of a shape Bolt cannot read.
+        return None
+    if not isinstance(body, dict) or not body or not well_formed(body):
+        return None
+    return body
 
 
 def bolt_request(text: str, headers: dict[str, str | Sequence[str]]) -> BoltRequest | None:
     try:
         request = BoltRequest(body=text, headers=headers)  # parses JSON, forms and payload=
     except (ValueError, TypeError, KeyError, AttributeError):
-        # Bad JSON (JSONDecodeError is a ValueError), or JSON of a shape Bolt cannot read.
         return None
     body: Any = request.body
     if not isinstance(body, dict) or not body or not well_formed(body):

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from slack_bolt import BoltRequest, BoltResponse
+from slack_bolt import BoltResponse
 
 from bot.i18n import text
 from bot.services.factory import Services
@@ -33,8 +33,10 @@ class Lanes:
         assert isinstance(lane, FastLane), "single-workspace mode has a fast lane"
         handle = lane.handle
 
-        def counted(request: BoltRequest) -> BoltResponse | None:
-            response = handle(request)
+        def counted(
+            body: dict[str, Any], headers: Mapping[str, str | Sequence[str]]
+        ) -> BoltResponse | None:
+            response = handle(body, headers)
             self.taken += response is not None
             return response
 

@@ -9,7 +9,7 @@ on the executor. Slack re-delivers events it thinks were lost and may send one m
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from slack_bolt import App, BoltContext, BoltRequest
@@ -33,14 +33,14 @@ _PERSON_SUBTYPES = {None, "thread_broadcast", "file_share"}
 def register(app: App, deps: Deps) -> None:
     @app.event("app_mention")
     def mention(body: dict[str, Any], context: BoltContext, request: BoltRequest) -> None:
-        log_retry(request)
+        log_retry(request.headers)
         _queue(deps, body, context)
 
     @app.event("message")
     def message(body: dict[str, Any], context: BoltContext, request: BoltRequest) -> None:
         if not message_is_queued(body.get("event") or {}, context.bot_user_id):
             return
-        log_retry(request)
+        log_retry(request.headers)
         _queue(deps, body, context)
 
     @app.event("app_home_opened", matchers=[lambda event: event.get("tab", "home") == "home"])
@@ -177,8 +177,15 @@ def _reply_in_thread(deps: Deps, client: WebClient, mention: Mention, job: Job) 
         post(reply_to_mention(deps, client, mention))
 
 
-def log_retry(request: BoltRequest) -> None:
-    retry = request.headers.get("x-slack-retry-num")
+def log_retry(headers: Mapping[str, str | Sequence[str]]) -> None:
+    """Headers as Bolt's request has them (lists) or as the fast lane has them (strings)."""
+    retry = _first(headers.get("x-slack-retry-num"))
     if retry:
-        reason = request.headers.get("x-slack-retry-reason") or ["?"]
-        log.info("Slack re-delivered an event (attempt %s, %s)", retry[0], reason[0])
+        reason = _first(headers.get("x-slack-retry-reason")) or "?"
+        log.info("Slack re-delivered an event (attempt %s, %s)", retry, reason)
+
+
+def _first(value: str | Sequence[str] | None) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    return value[0] if value else None
