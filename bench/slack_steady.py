@@ -14,7 +14,13 @@ reply rate when other work shares the machine. Bounded in count and time; loopba
 
     python bench/slack_steady.py [--duration 20] [--rates 30,60,100,200]
         [--setups sqlite:1,postgres:1,postgres:2] [--patterns even,poisson]
-        [--workers 8] [--processes 1]
+        [--workers 8] [--processes 1] [--pin]
+
+`--pin` gives each replica one core of its own (replica i runs, with its worker children, on
+core i modulo the core count), as a container limited to one CPU would: on a machine with few
+cores that is how one replica's ceiling, and what a second one adds, can be seen at all
+(unpinned, one replica already spreads over every core). The load generator, the fake Slack
+and PostgreSQL stay unpinned.
 """
 
 # ruff: noqa: PLC0415, PLR0917 - the fake role imports the test fake; run_once takes the run's parts
@@ -208,7 +214,7 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start(setup: Setup, api_url: str, workers: int, processes: int) -> None:
+def start(setup: Setup, api_url: str, workers: int, processes: int, pin: bool = False) -> None:
     data = tempfile.mkdtemp(prefix="coach-steady-")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "OPENAI_", "COACH_"))}
     env |= {
@@ -229,14 +235,18 @@ def start(setup: Setup, api_url: str, workers: int, processes: int) -> None:
         setup.schema = f"coach_bench_{uuid.uuid4().hex[:10]}"
         _admin(f'CREATE SCHEMA "{setup.schema}"')
         env["DATABASE_URL"] = f"{PG_ADMIN}?options=-csearch_path%3D{setup.schema}"
-    for _ in range(setup.replicas):  # one after the other: the first migrates the schema
+    cores = sorted(os.sched_getaffinity(0))
+    for n in range(setup.replicas):  # one after the other: the first migrates the schema
         port = free_port()
+        core = {cores[n % len(cores)]}
         process = subprocess.Popen(
             [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1"],
             env=env | {"PORT": str(port)},
             cwd=data,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            # Only sched_setaffinity runs before exec; no thread of this process is running.
+            preexec_fn=(lambda core=core: os.sched_setaffinity(0, core)) if pin else None,  # noqa: PLW1509
         )
         setup.processes.append(process)
         setup.ports.append(port)
@@ -337,6 +347,9 @@ def main() -> None:
         default=1,
         help="COACH_QUEUE_PROCESSES (worker children) per replica",
     )
+    parser.add_argument(
+        "--pin", action="store_true", help="each replica (and its workers) on one core of its own"
+    )
     args = parser.parse_args()
     if args.role == "fake":
         role_fake()
@@ -358,6 +371,7 @@ def main() -> None:
     print(
         f"{args.duration:.0f} s per rate, COACH_WORKERS={args.workers}, "
         f"COACH_QUEUE_PROCESSES={args.processes}, offline engine, loopback"
+        + (", each replica pinned to one core" if args.pin else "")
     )
     print(
         "| setup | arrivals | req/s | sent | acked | ack p50 / p99 | reply delay p50 / p99 / max "
@@ -367,7 +381,7 @@ def main() -> None:
     try:
         for setup in setups:
             try:  # a replica that fails to start must not leave the others running
-                start(setup, api_url, args.workers, args.processes)
+                start(setup, api_url, args.workers, args.processes, args.pin)
                 for pattern in patterns:
                     for rate in rates:
                         print(
