@@ -19,7 +19,7 @@ fast lane; Socket Mode never reaches SlackEndpoint.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from slack_bolt import Ack, App, BoltResponse
 from slack_bolt.middleware.authorization.single_team_authorization import (
@@ -48,13 +48,16 @@ class FastLane:
     ) -> BoltResponse | None:
         """Bolt's response for a request that is only queued (queued here); else None.
         `body` is parsed as Bolt parses it (bot/slack/wellformed.py)."""
+        ids = _identity(body)
+        if ids is None:
+            return None  # Bolt's request cannot read it either: the endpoint refuses it
         if "command" in body:
-            return self._command(body)
+            return self._command(body, ids)
         if body.get("type") == "event_callback":
-            return self._event(body, headers)
+            return self._event(body, ids, headers)
         return None
 
-    def _command(self, body: dict[str, Any]) -> BoltResponse | None:
+    def _command(self, body: dict[str, Any], ids: _Ids) -> BoltResponse | None:
         if body.get("command") != COMMAND or "ssl_check" in body:
             return None
         try:
@@ -63,16 +66,16 @@ class FastLane:
             return None  # Bolt's listener logs it and acks
         if not is_queued(command):
             return None
-        busy = queue_command(self.deps, body, extract_team_id(body), extract_enterprise_id(body))
+        busy = queue_command(self.deps, body, ids.team, ids.enterprise)
         if busy is not None:
             return _ack(response_type="ephemeral", **busy.as_kwargs())
         return _ack()
 
     def _event(
-        self, body: dict[str, Any], headers: Mapping[str, str | Sequence[str]]
+        self, body: dict[str, Any], ids: _Ids, headers: Mapping[str, str | Sequence[str]]
     ) -> BoltResponse | None:
         event = body.get("event")
-        if not isinstance(event, dict) or self._from_self(body, event):
+        if not isinstance(event, dict) or self._from_self(ids, event):
             return None  # Bolt ignores the bot's own events (IgnoringSelfEvents)
         kind = event.get("type")
         if kind == "message":
@@ -80,7 +83,7 @@ class FastLane:
                 return None
         elif kind != "app_mention":
             return None
-        team, enterprise = extract_team_id(body), extract_enterprise_id(body)
+        team, enterprise = ids.team, ids.enterprise
         log_retry(headers)
         queue_event(
             self.deps,
@@ -92,8 +95,8 @@ class FastLane:
         )
         return _ack()
 
-    def _from_self(self, body: dict[str, Any], event: dict[str, Any]) -> bool:
-        return extract_user_id(body) == self.bot_user_id or (
+    def _from_self(self, ids: _Ids, event: dict[str, Any]) -> bool:
+        return ids.user == self.bot_user_id or (
             event.get("bot_id") is not None and event.get("bot_id") == self.bot_id
         )
 
@@ -111,6 +114,21 @@ class FastLane:
             logger=base.logger,
             retry_handlers=base.retry_handlers.copy() if base.retry_handlers else None,
         )
+
+
+class _Ids(NamedTuple):
+    team: str | None
+    enterprise: str | None
+    user: str | None
+
+
+def _identity(body: dict[str, Any]) -> _Ids | None:
+    """The ids Bolt's request context would hold, read by Bolt's own extractors; None where
+    they raise on a body of an odd shape (Bolt's request raises there too)."""
+    try:
+        return _Ids(extract_team_id(body), extract_enterprise_id(body), extract_user_id(body))
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError):
+        return None
 
 
 def _ack(**fields: Any) -> BoltResponse:

@@ -148,6 +148,15 @@ def test_a_malformed_command_goes_to_bolt(two: Lanes) -> None:
     assert fast.status == 200 and two.taken == 0 and queued(two.fast) == []
 
 
+@pytest.mark.parametrize("authorizations", [[1], 5, ["T1"]])
+def test_ids_bolt_cannot_read_are_refused_as_by_bolt(two: Lanes, authorizations: object) -> None:
+    # Bolt's extractors raise on these shapes (the fuzz test found one): a 400, never a 500.
+    envelope = {**QUEUED_EVENTS["mention"], "authorizations": authorizations}
+    fast, bolt = two.both("event", envelope)
+    same_ack(fast, bolt)
+    assert fast.status == 400 and two.taken == 0 and queued(two.fast) == []
+
+
 def test_a_retried_delivery_is_logged_by_the_fast_lane(
     two: Lanes, caplog: pytest.LogCaptureFixture
 ) -> None:
