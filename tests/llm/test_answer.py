@@ -11,7 +11,7 @@ from bot.services.answer import AnswerService
 from tests.fakes.openai_server import FakeOpenAI, chat, error, slow
 from tests.llm.conftest import answer_json
 
-QUESTION = "How soon should a LinkedIn campaign pay for itself?"
+QUESTION = "How soon should our LinkedIn posts pay for themselves?"  # routed to 2
 TEXT = "Give it months, not days: trust and reach grow slowly, so judge trends over a quarter."
 
 
@@ -234,15 +234,17 @@ def test_a_model_cannot_give_a_topic_to_a_question_the_router_turned_away(
     assert answer.text == offline.text == engine.not_covered("en")
 
 
-def test_a_model_naming_the_routers_first_choice_settles_its_doubt(
+def test_not_even_the_routers_first_choice_overrules_its_not_covered(
     fake_openai: FakeOpenAI, llm_answerer: AnswerService, engine: OfflineEngine
 ) -> None:
-    """The router turned the question away with misconception 2 first: a model that cites 2
-    first answers it."""
-    offline = engine.answer(QUESTION)
+    """The router turns this question away with misconception 2 first. On the held-out split
+    it turns away no in-scope question, and the model named its first choice for off-topic
+    ones (docs/detection.md, sample C): agreeing with it is no evidence."""
+    question = "How soon should a LinkedIn campaign pay for itself?"
+    offline = engine.answer(question)
     assert offline.topic is None and offline.ranking[0].number == 2  # the premise
     fake_openai.script(chat(answer_json([2], TEXT)))
-    answer = llm_answerer.ask(QUESTION)
-    assert answer.engine == "llm"
-    assert answer.topic == 2
-    assert answer.text == TEXT
+    answer = llm_answerer.ask(question)
+    assert answer.engine == "offline"
+    assert answer.topic is None
+    assert answer.text == offline.text
