@@ -30,7 +30,7 @@ def _router_stands(citations: tuple[Citation, ...], offline: Answer) -> bool:
     as it was, and its topics went to off-topic questions the router had turned away. Not even
     the router's own first choice may overrule the router's "not covered": the router turns
     away none of the 94 in-scope held-out questions, so that could win nothing, and the model
-    named it for 2 of 14 off-topic questions (top-1 0.85 instead of 0.90).
+    named it in 2 of its 14 replies to off-topic questions (top-1 0.85 instead of 0.90).
     """
     first = citations[0].number if citations else None
     return first != offline.topic
