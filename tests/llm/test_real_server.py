@@ -151,9 +151,10 @@ def test_a_long_plan_keeps_exact_offsets_whichever_engine_answers(services: Serv
 # A question the offline router places on misconception 5 (top score 1.00). The router picks the
 # misconception and the model only words the answer (bot/llm/answer.py): the final answer keeps
 # topic 5 whichever engine it names, and names the model only when the model cited 5 first,
-# which the 135M model seldom does (on sample C it cited the router's topic for none of the 15
-# routed questions it answered). What shows the model answered is the stream: its own text in
-# pieces, and no offline note (a fallback shows the offline text as one block, with the note).
+# which the 135M model seldom does (in none of 12 tries here). What shows the model answered is
+# the stream: its own text in pieces, and no offline note (a fallback shows the offline text as
+# one block, with the note). That held in 11 of 12 tries, so four attempts failing together
+# would be about 1 in 20,000.
 ROUTED_QUESTION = "Ist Social Media für Unternehmen wirklich kostenlos?"
 
 
