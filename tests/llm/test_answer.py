@@ -5,14 +5,13 @@ from __future__ import annotations
 import time
 
 from bot.core.engine import OfflineEngine
-from bot.llm.answer import CONFIDENT_ROUTE
 from bot.llm.notes import note
 from bot.models import Answer
 from bot.services.answer import AnswerService
 from tests.fakes.openai_server import FakeOpenAI, chat, error, slow
 from tests.llm.conftest import answer_json
 
-QUESTION = "How soon should a LinkedIn campaign pay for itself?"
+QUESTION = "How soon should our LinkedIn posts pay for themselves?"  # routed to 2
 TEXT = "Give it months, not days: trust and reach grow slowly, so judge trends over a quarter."
 
 
@@ -91,7 +90,7 @@ def test_stream_never_shows_a_mention_split_across_chunks(
     fake_openai: FakeOpenAI, llm_answerer: AnswerService
 ) -> None:
     text = "Tell <!channel> and <@U0BOSS> and @here about it."
-    fake_openai.script(chat(answer_json([1], text), chunk_chars=3))
+    fake_openai.script(chat(answer_json([2], text), chunk_chars=3))
     deltas, final = split(list(llm_answerer.stream(QUESTION)))
     shown = "".join(deltas)
     assert shown == final.text
@@ -173,11 +172,11 @@ def test_not_covered_does_not_override_a_confident_offline_routing(
 def test_a_model_cannot_move_an_unsure_topic_elsewhere_either(
     fake_openai: FakeOpenAI, llm_answerer: AnswerService, engine: OfflineEngine
 ) -> None:
-    """Below CONFIDENT_ROUTE the router still picks the misconception: a weak model that
-    cited another one made the answers worse (docs/detection.md, sample C)."""
+    """However unsure, the router still picks the misconception: a weak model that cited
+    another one made the answers worse (docs/detection.md, sample C)."""
     question = "Who should answer comments on our page?"
     offline = engine.answer(question)
-    assert offline.topic == 1 and offline.ranking[0].score < CONFIDENT_ROUTE  # the premise
+    assert offline.topic == 1 and offline.ranking[0].score < 0.6  # the premise: unsure
     fake_openai.script(chat(answer_json([3], "Marketing should own every reply.")))
     answer = llm_answerer.ask(question)
     assert answer.topic == 1
@@ -188,7 +187,7 @@ def test_a_model_may_word_the_answer_to_the_routers_unsure_topic(
     fake_openai: FakeOpenAI, llm_answerer: AnswerService, engine: OfflineEngine
 ) -> None:
     question = "Who should answer comments on our page?"
-    assert engine.answer(question).ranking[0].score < CONFIDENT_ROUTE
+    assert engine.answer(question).ranking[0].score < 0.6
     fake_openai.script(chat(answer_json([1], "Someone has to watch and answer the comments.")))
     answer = llm_answerer.ask(question)
     assert answer.engine == "llm" and answer.topic == 1
@@ -204,4 +203,48 @@ def test_a_model_cannot_move_a_confident_topic_elsewhere(
     fake_openai.script(chat(answer_json([5], "Social media is never free.")))
     answer = llm_answerer.ask(question)
     assert answer.topic == 2
+    assert answer.text == offline.text
+
+
+def test_not_covered_does_not_override_an_unsure_routing_either(
+    fake_openai: FakeOpenAI, llm_answerer: AnswerService, engine: OfflineEngine
+) -> None:
+    """A weak model's "not covered" lost in-scope questions the router had placed, unsure as
+    it was (docs/detection.md, sample C): any topic the router has stands against it."""
+    question = "Who should answer comments on our page?"
+    offline = engine.answer(question)
+    assert offline.topic == 1 and offline.ranking[0].score < 0.6  # the premise: unsure
+    fake_openai.script(chat(answer_json([], "That is outside what I know.")))
+    answer = llm_answerer.ask(question)
+    assert answer.engine == "offline"
+    assert answer.topic == 1
+    assert answer.text == offline.text
+
+
+def test_a_model_cannot_give_a_topic_to_a_question_the_router_turned_away(
+    fake_openai: FakeOpenAI, llm_answerer: AnswerService, engine: OfflineEngine
+) -> None:
+    question = "What is the best hashtag for Tuesdays?"
+    offline = engine.answer(question)
+    assert offline.topic is None and offline.ranking[0].number != 4  # the premise
+    fake_openai.script(chat(answer_json([4, 2], "Hashtags hide your content.")))
+    answer = llm_answerer.ask(question)
+    assert answer.engine == "offline"
+    assert answer.topic is None
+    assert answer.text == offline.text == engine.not_covered("en")
+
+
+def test_not_even_the_routers_first_choice_overrules_its_not_covered(
+    fake_openai: FakeOpenAI, llm_answerer: AnswerService, engine: OfflineEngine
+) -> None:
+    """The router turns this question away with misconception 2 first. On the held-out split
+    it turns away no in-scope question, and the model named its first choice for off-topic
+    ones (docs/detection.md, sample C): agreeing with it is no evidence."""
+    question = "How soon should a LinkedIn campaign pay for itself?"
+    offline = engine.answer(question)
+    assert offline.topic is None and offline.ranking[0].number == 2  # the premise
+    fake_openai.script(chat(answer_json([2], TEXT)))
+    answer = llm_answerer.ask(question)
+    assert answer.engine == "offline"
+    assert answer.topic is None
     assert answer.text == offline.text

@@ -5,10 +5,11 @@
 (`scripts/llm-peer.sh start` runs llama.cpp's llama-server with SmolLM2-135M and prints the URL;
 COACH_TEST_LLM_KEY is sent as the API key if set.) A tiny model writes poor text, so these tests
 check the protocol and the shape of results — never the wording. The service tests must also
-prove the result came from the model (`engine == "llm"`, no offline note): a broken LLM path
-falls back to the offline engine silently, and its results have the very same shape. A 135M
-model fails our grounding checks now and then, so each gets a few attempts; every attempt's
-engine is in the failure message.
+prove the result came from the model (`engine == "llm"`, or for an answer the model's text
+streamed in pieces; never the offline note): a broken LLM path falls back to the offline engine
+silently, and its results have the very same shape. A 135M model fails our grounding checks now
+and then, so each gets a few attempts; every attempt's engine and notes are in the failure
+message.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ import pytest
 
 from bot.config import Settings, load_settings
 from bot.core.engine import OfflineEngine
-from bot.llm.answer import CONFIDENT_ROUTE
 from bot.llm.client import ChatRequest, Deadline
 from bot.llm.errors import LLMRejectedError, LLMUnavailableError
 from bot.llm.notes import note
@@ -117,17 +117,19 @@ ATTEMPTS = 4
 DRAFT = "We never reply to complaints on Facebook: social media is only for our ads."
 
 
-def from_the_model(attempt: Callable[[], R]) -> R:
-    """The first result the model gave, or a failure listing every attempt's notes."""
+def from_the_model(attempt: Callable[[], R], answered: Callable[[R], bool] | None = None) -> R:
+    """The first result the model gave (by default: one that names the LLM engine), or a
+    failure listing every attempt's engine and notes."""
     seen = []
     for _ in range(ATTEMPTS):
         result = attempt()
         assert isinstance(result, Review | Answer)
-        if result.engine == "llm":
-            assert not any(n == note("offline", result.language) for n in result.notes)
+        fell_back = note("offline", result.language) in result.notes
+        if answered(result) if answered else result.engine == "llm":
+            assert not fell_back
             return result
-        seen.append(result.notes)
-    pytest.fail(f"every attempt fell back to the offline engine: {seen}")
+        seen.append((result.engine, result.notes))
+    pytest.fail(f"no attempt came from the model: {seen}")
 
 
 def test_review_comes_from_the_model_with_the_right_shape(services: Services) -> None:
@@ -146,27 +148,39 @@ def test_a_long_plan_keeps_exact_offsets_whichever_engine_answers(services: Serv
         assert PLAN[finding.start : finding.end] == finding.evidence
 
 
-# A broad question the offline router places on no topic (top score about 0.1, under its
-# floor): where the router has a topic, a model that cites another one is overruled by design
-# (see bot/llm/answer.py), and a 135M model cites at random, so such a question could not show
-# that the answer came from the model.
-OPEN_QUESTION = "Was müssen Firmen über soziale Netzwerke wissen?"
+# A question the offline router places on misconception 5 (top score 1.00). The router picks the
+# misconception and the model only words the answer (bot/llm/answer.py): the final answer keeps
+# topic 5 whichever engine it names, and names the model only when the model cited 5 first,
+# which the 135M model seldom does (in none of 12 tries here). What shows the model answered is
+# the stream: its own text in pieces, and no offline note (a fallback shows the offline text as
+# one block, with the note). That held in 11 of 12 tries, so four attempts failing together
+# would be about 1 in 20,000.
+ROUTED_QUESTION = "Ist Social Media für Unternehmen wirklich kostenlos?"
 
 
-def test_answer_streams_from_the_model_then_has_the_right_shape(
+def test_answer_streams_from_the_model_then_keeps_the_routers_topic(
     services: Services, engine: OfflineEngine
 ) -> None:
-    offline = engine.answer(OPEN_QUESTION)
-    assert offline.topic is None and offline.ranking[0].score < CONFIDENT_ROUTE  # the premise
+    offline = engine.answer(ROUTED_QUESTION)
+    assert offline.topic == 5  # the premise
     deltas: list[str] = []
 
     def stream() -> Answer:
-        *pieces, final = services.answer.stream(OPEN_QUESTION)
+        *pieces, final = services.answer.stream(ROUTED_QUESTION)
         deltas[:] = [piece for piece in pieces if isinstance(piece, str)]
         assert isinstance(final, Answer)
         return final
 
-    final = from_the_model(stream)
-    assert len(deltas) >= 2  # the model's text arrived in pieces, not as one offline block
+    def streamed_by_the_model(final: Answer) -> bool:
+        fell_back = note("offline", final.language) in final.notes
+        return not fell_back and len(deltas) >= 2 and "".join(deltas) != offline.text
+
+    final = from_the_model(stream, streamed_by_the_model)
     assert final.language == "de"
-    assert {c.number for c in final.citations} <= {1, 2, 3, 4, 5}
+    assert final.topic == 5
+    if final.engine == "llm":
+        assert final.citations[0].number == 5
+        assert {c.number for c in final.citations} <= {1, 2, 3, 4, 5}
+        assert final.text
+    else:
+        assert final.text == offline.text

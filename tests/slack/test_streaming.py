@@ -23,7 +23,7 @@ from tests.fakes.slack_api import FakeSlack
 from tests.llm.conftest import FAST, answer_json, llm_settings
 from tests.slack.conftest import Harness, load, running_app
 
-QUESTION = "How soon should a LinkedIn campaign pay for itself?"
+QUESTION = "How soon should our LinkedIn posts pay for themselves?"  # routed to 2
 TEXT = (
     "Give it months, not days: trust and reach grow slowly, so judge the trend over a quarter "
     "and count conversations and leads, not only sales."
