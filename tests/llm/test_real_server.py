@@ -114,14 +114,23 @@ def test_a_wrong_path_fails_fast_without_retries() -> None:
 
 
 ATTEMPTS = 4
+# The 135M peer gives a usable review (JSON in the schema, quotes really in the draft) for this
+# draft in about half of its replies (6 of 12 in a row here; fewer when the suite's other
+# requests went first): four attempts failed together in 3 of 9 suite runs. Twelve make that
+# about 1 in 200 even at one usable reply in three.
+REVIEW_ATTEMPTS = 12
 DRAFT = "We never reply to complaints on Facebook: social media is only for our ads."
 
 
-def from_the_model(attempt: Callable[[], R], answered: Callable[[R], bool] | None = None) -> R:
+def from_the_model(
+    attempt: Callable[[], R],
+    answered: Callable[[R], bool] | None = None,
+    attempts: int = ATTEMPTS,
+) -> R:
     """The first result the model gave (by default: one that names the LLM engine), or a
     failure listing every attempt's engine and notes."""
     seen = []
-    for _ in range(ATTEMPTS):
+    for _ in range(attempts):
         result = attempt()
         assert isinstance(result, Review | Answer)
         fell_back = note("offline", result.language) in result.notes
@@ -133,7 +142,7 @@ def from_the_model(attempt: Callable[[], R], answered: Callable[[R], bool] | Non
 
 
 def test_review_comes_from_the_model_with_the_right_shape(services: Services) -> None:
-    review = from_the_model(lambda: services.review.review(DRAFT))
+    review = from_the_model(lambda: services.review.review(DRAFT), attempts=REVIEW_ATTEMPTS)
     assert review.language == "en"
     for finding in review.findings:
         assert DRAFT[finding.start : finding.end] == finding.evidence
