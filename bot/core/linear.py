@@ -61,13 +61,6 @@ class Featurizer:
     def vectors(self, parts: list[str], language: Language) -> list[Vector]:
         return [self.vector(part, language) for part in parts]
 
-    def vectors_and_whole(
-        self, parts: list[str], language: Language
-    ) -> tuple[list[Vector], Vector]:
-        """Each part's vector, plus the vector of the parts joined by spaces."""
-        counts = [part_counts(part, language) for part in parts]
-        return self.part_vectors(counts), self.joined(parts, counts, language)
-
     def part_vectors(self, counts: list[PartCounts]) -> list[Vector]:
         return [self._vector(c.views) for c in counts]
 

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from bot.core.corpus import load_questions
 from bot.core.knowledge import KnowledgeBase
-from bot.core.linear import Featurizer, predict
+from bot.core.linear import Featurizer, part_counts, predict
 from bot.core.resources import data_dir
 from bot.core.train import TrainingFeaturizer, fit_router
 
@@ -92,7 +92,9 @@ def test_joined_vector_equals_featurizing_the_joined_text(shipped: Featurizer) -
         parts = [p.plain for p in segments(to_plain(draft.text))]
         if not parts:
             continue
-        vectors, joined = shipped.vectors_and_whole(parts, draft.language)
+        counts = [part_counts(part, draft.language) for part in parts]
+        vectors = shipped.part_vectors(counts)
+        joined = shipped.joined(parts, counts, draft.language)
         expected = shipped.vector(" ".join(parts), draft.language)
         np.testing.assert_allclose(_dense(shipped, joined), _dense(shipped, expected), atol=1e-12)
         for part, vector in zip(parts, vectors, strict=True):
@@ -114,6 +116,7 @@ def test_joined_vector_is_exact_for_any_parts(
     parts = [p.strip() for p in parts if p.strip() and "\n" not in p]
     if not parts:
         return
-    _, joined = shipped.vectors_and_whole(parts, language)  # type: ignore[arg-type]
+    counts = [part_counts(part, language) for part in parts]  # type: ignore[arg-type]
+    joined = shipped.joined(parts, counts, language)  # type: ignore[arg-type]
     expected = shipped.vector(" ".join(parts), language)  # type: ignore[arg-type]
     np.testing.assert_allclose(_dense(shipped, joined), _dense(shipped, expected), atol=1e-12)
