@@ -31,6 +31,7 @@ from slack_sdk import WebClient
 from bot.slack.listeners.commands import is_queued, queue_command
 from bot.slack.listeners.events import log_retry, message_is_queued, queue_event
 from bot.slack.payloads import PayloadError, parse_command
+from bot.slack.wellformed import UNREADABLE
 from bot.slack.work import Deps
 
 COMMAND = "/coach"
@@ -127,7 +128,7 @@ def _identity(body: dict[str, Any]) -> _Ids | None:
     they raise on a body of an odd shape (Bolt's request raises there too)."""
     try:
         return _Ids(extract_team_id(body), extract_enterprise_id(body), extract_user_id(body))
-    except (ValueError, TypeError, KeyError, AttributeError, IndexError):
+    except UNREADABLE:
         return None
 
 

@@ -12,6 +12,8 @@ from typing import Any
 from slack_bolt import BoltRequest
 from slack_bolt.request.internals import parse_body
 
+# What Bolt's parser and its context extractors raise on a body of a shape they cannot read.
+UNREADABLE = (ValueError, TypeError, KeyError, AttributeError, IndexError)
 _NESTED = ("user", "team", "channel", "view", "message", "container", "event", "enterprise")
 
 
@@ -24,7 +26,7 @@ def slack_body(text: str, headers: dict[str, str | Sequence[str]]) -> dict[str, 
         body: Any = parse_body(
             text, content_type.split(";")[0] if isinstance(content_type, str) else None
         )
-    except (ValueError, TypeError, KeyError, AttributeError):
+    except UNREADABLE:
         # Bad JSON (JSONDecodeError is a ValueError), or JSON of a shape Bolt cannot read.
         return None
     if not isinstance(body, dict) or not body or not well_formed(body):
@@ -33,14 +35,12 @@ def slack_body(text: str, headers: dict[str, str | Sequence[str]]) -> dict[str, 
 
 
 def bolt_request(text: str, headers: dict[str, str | Sequence[str]]) -> BoltRequest | None:
+    """Bolt's request for a body `slack_body` accepted (Bolt parses it the same way), or None
+    where Bolt's context extractors raise on a field of an odd shape."""
     try:
-        request = BoltRequest(body=text, headers=headers)  # parses JSON, forms and payload=
-    except (ValueError, TypeError, KeyError, AttributeError):
+        return BoltRequest(body=text, headers=headers)
+    except UNREADABLE:
         return None
-    body: Any = request.body
-    if not isinstance(body, dict) or not body or not well_formed(body):
-        return None
-    return request
 
 
 def well_formed(body: dict[str, Any]) -> bool:
