@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from bot.core.engine import OfflineEngine
 from bot.llm.notes import note
 from bot.models import Answer
@@ -157,30 +159,94 @@ def test_a_long_question_is_cut_with_a_note(
     assert len(fake_openai.chat_requests[0].message("user")) < len(question)
 
 
-def test_not_covered_does_not_override_a_confident_offline_routing(
-    fake_openai: FakeOpenAI, llm_answerer: AnswerService, engine: OfflineEngine
-) -> None:
-    question = "Every post has to pay off within a week, is that realistic?"
-    offline = engine.answer(question)
-    assert offline.topic == 2 and offline.ranking[0].score >= 0.6
-    fake_openai.script(chat(answer_json([], "That is outside what I know.")))
-    answer = llm_answerer.ask(question)
-    assert answer.topic == 2
-    assert answer.text == offline.text
+# The router picks the misconception, or none; the model only words the answer. A weak model
+# allowed to choose made the answers worse (docs/detection.md, sample C: top-1 0.90 -> 0.75):
+# its "not covered" lost questions the router had placed, unsure as it was, and its topics went
+# to off-topic questions the router had turned away. Each row: question, the router's topic and
+# first choice (the premise), whether the router is sure (top score >= 0.6), the model's
+# citations and text. In every row the offline answer stands.
+ROUTER_STANDS = [
+    pytest.param(
+        "Every post has to pay off within a week, is that realistic?",
+        2,
+        2,
+        True,
+        [],
+        "That is outside what I know.",
+        id="not covered against a confident topic",
+    ),
+    pytest.param(
+        "Every post has to pay off within a week, is that realistic?",
+        2,
+        2,
+        True,
+        [5],
+        "Social media is never free.",
+        id="another topic against a confident topic",
+    ),
+    pytest.param(
+        "Who should answer comments on our page?",
+        1,
+        1,
+        False,
+        [3],
+        "Marketing should own every reply.",
+        id="another topic against an unsure topic",
+    ),
+    pytest.param(
+        "Who should answer comments on our page?",
+        1,
+        1,
+        False,
+        [],
+        "That is outside what I know.",
+        id="not covered against an unsure topic",
+    ),
+    pytest.param(
+        "What is the best hashtag for Tuesdays?",
+        None,
+        2,
+        False,
+        [4, 2],
+        "Hashtags hide your content.",
+        id="a topic against the router's not covered",
+    ),
+    # On the held-out split the router turns away no in-scope question, and the model named its
+    # first choice for off-topic ones: agreeing with that first choice is no evidence.
+    pytest.param(
+        "How soon should a LinkedIn campaign pay for itself?",
+        None,
+        2,
+        False,
+        [2],
+        TEXT,
+        id="the router's first choice against its not covered",
+    ),
+]
 
 
-def test_a_model_cannot_move_an_unsure_topic_elsewhere_either(
-    fake_openai: FakeOpenAI, llm_answerer: AnswerService, engine: OfflineEngine
+@pytest.mark.parametrize(("question", "topic", "first", "sure", "cited", "text"), ROUTER_STANDS)
+def test_the_routers_answer_stands_unless_the_model_cites_its_topic(
+    fake_openai: FakeOpenAI,
+    llm_answerer: AnswerService,
+    engine: OfflineEngine,
+    question: str,
+    topic: int | None,
+    first: int,
+    sure: bool,
+    cited: list[int],
+    text: str,
 ) -> None:
-    """However unsure, the router still picks the misconception: a weak model that cited
-    another one made the answers worse (docs/detection.md, sample C)."""
-    question = "Who should answer comments on our page?"
     offline = engine.answer(question)
-    assert offline.topic == 1 and offline.ranking[0].score < 0.6  # the premise: unsure
-    fake_openai.script(chat(answer_json([3], "Marketing should own every reply.")))
+    assert (offline.topic, offline.ranking[0].number) == (topic, first)  # the premise
+    assert (offline.ranking[0].score >= 0.6) == sure
+    fake_openai.script(chat(answer_json(cited, text)))
     answer = llm_answerer.ask(question)
-    assert answer.topic == 1
+    assert answer.engine == "offline"
+    assert answer.topic == topic
     assert answer.text == offline.text
+    if topic is None:
+        assert answer.text == engine.not_covered("en")
 
 
 def test_a_model_may_word_the_answer_to_the_routers_unsure_topic(
@@ -192,59 +258,3 @@ def test_a_model_may_word_the_answer_to_the_routers_unsure_topic(
     answer = llm_answerer.ask(question)
     assert answer.engine == "llm" and answer.topic == 1
     assert answer.text == "Someone has to watch and answer the comments."
-
-
-def test_a_model_cannot_move_a_confident_topic_elsewhere(
-    fake_openai: FakeOpenAI, llm_answerer: AnswerService, engine: OfflineEngine
-) -> None:
-    question = "Every post has to pay off within a week, is that realistic?"
-    offline = engine.answer(question)
-    assert offline.topic == 2 and offline.ranking[0].score >= 0.6
-    fake_openai.script(chat(answer_json([5], "Social media is never free.")))
-    answer = llm_answerer.ask(question)
-    assert answer.topic == 2
-    assert answer.text == offline.text
-
-
-def test_not_covered_does_not_override_an_unsure_routing_either(
-    fake_openai: FakeOpenAI, llm_answerer: AnswerService, engine: OfflineEngine
-) -> None:
-    """A weak model's "not covered" lost in-scope questions the router had placed, unsure as
-    it was (docs/detection.md, sample C): any topic the router has stands against it."""
-    question = "Who should answer comments on our page?"
-    offline = engine.answer(question)
-    assert offline.topic == 1 and offline.ranking[0].score < 0.6  # the premise: unsure
-    fake_openai.script(chat(answer_json([], "That is outside what I know.")))
-    answer = llm_answerer.ask(question)
-    assert answer.engine == "offline"
-    assert answer.topic == 1
-    assert answer.text == offline.text
-
-
-def test_a_model_cannot_give_a_topic_to_a_question_the_router_turned_away(
-    fake_openai: FakeOpenAI, llm_answerer: AnswerService, engine: OfflineEngine
-) -> None:
-    question = "What is the best hashtag for Tuesdays?"
-    offline = engine.answer(question)
-    assert offline.topic is None and offline.ranking[0].number != 4  # the premise
-    fake_openai.script(chat(answer_json([4, 2], "Hashtags hide your content.")))
-    answer = llm_answerer.ask(question)
-    assert answer.engine == "offline"
-    assert answer.topic is None
-    assert answer.text == offline.text == engine.not_covered("en")
-
-
-def test_not_even_the_routers_first_choice_overrules_its_not_covered(
-    fake_openai: FakeOpenAI, llm_answerer: AnswerService, engine: OfflineEngine
-) -> None:
-    """The router turns this question away with misconception 2 first. On the held-out split
-    it turns away no in-scope question, and the model named its first choice for off-topic
-    ones (docs/detection.md, sample C): agreeing with it is no evidence."""
-    question = "How soon should a LinkedIn campaign pay for itself?"
-    offline = engine.answer(question)
-    assert offline.topic is None and offline.ranking[0].number == 2  # the premise
-    fake_openai.script(chat(answer_json([2], TEXT)))
-    answer = llm_answerer.ask(question)
-    assert answer.engine == "offline"
-    assert answer.topic is None
-    assert answer.text == offline.text
