@@ -14,13 +14,19 @@ reply rate when other work shares the machine. Bounded in count and time; loopba
 
     python bench/slack_steady.py [--duration 20] [--rates 30,60,100,200]
         [--setups sqlite:1,postgres:1,postgres:2] [--patterns even,poisson]
-        [--workers 8] [--processes 1] [--pin]
+        [--workers 8] [--processes 1] [--pin | --cpus 0.4]
 
 `--pin` gives each replica one core of its own (replica i runs, with its worker children, on
 core i modulo the core count), as a container limited to one CPU would: on a machine with few
 cores that is how one replica's ceiling, and what a second one adds, can be seen at all
 (unpinned, one replica already spreads over every core). The load generator, the fake Slack
 and PostgreSQL stay unpinned.
+
+`--cpus F` holds each replica, with its worker children, to F of a core on average (a cgroup
+CPU quota, as a container's `--cpus` or a Kubernetes CPU limit; bench/cpu_quota.py; root on
+Linux). On two cores this is the fair way to see scale-out: two replicas at 0.4 of a core each
+leave 1.2 cores to PostgreSQL, the load generator and the fake Slack, so the second replica's
+gain is not eaten by them, as it is with `--pin`.
 """
 
 # ruff: noqa: PLC0415, PLR0917 - the fake role imports the test fake; run_once takes the run's parts
@@ -49,13 +55,18 @@ from sqlalchemy import create_engine, text
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.cpu_quota import CpuQuota  # noqa: E402
 from bench.stats import children_of, cpu_seconds, percentile  # noqa: E402
 
 SECRET = "bench-signing-secret"
 TOKEN = "xoxb-bench"
 PG_ADMIN = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 SENDERS = 64  # connections the load generator may have open at once
-DRAIN_SECONDS = 60.0  # after the load, how long replies may still come
+DRAIN_SECONDS = 60.0
+WARM_UP_RATE, WARM_UP_SECONDS = (
+    10.0,
+    3.0,
+)  # before the measured rates of each setup  # after the load, how long replies may still come
 QUESTIONS = [
     "ask is social media only a job for the marketing team?",
     "check We will go viral next week with one post, and it costs nothing.",
@@ -198,6 +209,7 @@ class Setup:
     processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
     ports: list[int] = field(default_factory=list)
     schema: str | None = None
+    quotas: list[CpuQuota] = field(default_factory=list)
 
     @property
     def pids(self) -> list[int]:
@@ -214,7 +226,22 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start(setup: Setup, api_url: str, workers: int, processes: int, pin: bool = False) -> None:
+def _confine(core: set[int] | None, quota: CpuQuota | None) -> None:
+    """In the replica's process between fork and exec: its core, its CPU quota."""
+    if core is not None:
+        os.sched_setaffinity(0, core)
+    if quota is not None:
+        quota.enter()
+
+
+def start(
+    setup: Setup,
+    api_url: str,
+    workers: int,
+    processes: int,
+    pin: bool = False,
+    cpus: float | None = None,
+) -> None:
     data = tempfile.mkdtemp(prefix="coach-steady-")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "OPENAI_", "COACH_"))}
     env |= {
@@ -238,15 +265,20 @@ def start(setup: Setup, api_url: str, workers: int, processes: int, pin: bool = 
     cores = sorted(os.sched_getaffinity(0))
     for n in range(setup.replicas):  # one after the other: the first migrates the schema
         port = free_port()
-        core = {cores[n % len(cores)]}
+        core = {cores[n % len(cores)]} if pin else None
+        quota = CpuQuota(cpus) if cpus else None
+        if quota:
+            setup.quotas.append(quota)
         process = subprocess.Popen(
             [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1"],
             env=env | {"PORT": str(port)},
             cwd=data,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-            # Only sched_setaffinity runs before exec; no thread of this process is running.
-            preexec_fn=(lambda core=core: os.sched_setaffinity(0, core)) if pin else None,  # noqa: PLW1509
+            # Only two system calls run before exec; no thread of this process is running.
+            preexec_fn=(  # noqa: PLW1509
+                (lambda core=core, quota=quota: _confine(core, quota)) if pin or quota else None
+            ),
         )
         setup.processes.append(process)
         setup.ports.append(port)
@@ -273,6 +305,11 @@ def stop(setup: Setup) -> None:
         process.terminate()
     for process in setup.processes:
         process.wait(60)
+    for n, quota in enumerate(setup.quotas):
+        print(
+            f"replica {n}: held back by its CPU quota for {quota.throttled_seconds():.1f} s in all"
+        )
+        quota.remove()
     if setup.schema:
         _admin(f'DROP SCHEMA IF EXISTS "{setup.schema}" CASCADE')
 
@@ -350,7 +387,14 @@ def main() -> None:
     parser.add_argument(
         "--pin", action="store_true", help="each replica (and its workers) on one core of its own"
     )
+    parser.add_argument(
+        "--cpus",
+        type=float,
+        help="each replica (and its workers) held to this share of a core (cgroup CPU quota)",
+    )
     args = parser.parse_args()
+    if args.pin and args.cpus:
+        parser.error("--pin and --cpus are two ways of limiting a replica: pick one")
     if args.role == "fake":
         role_fake()
         return
@@ -372,6 +416,7 @@ def main() -> None:
         f"{args.duration:.0f} s per rate, COACH_WORKERS={args.workers}, "
         f"COACH_QUEUE_PROCESSES={args.processes}, offline engine, loopback"
         + (", each replica pinned to one core" if args.pin else "")
+        + (f", each replica held to {args.cpus:g} of a core" if args.cpus else "")
     )
     print(
         "| setup | arrivals | req/s | sent | acked | ack p50 / p99 | reply delay p50 / p99 / max "
@@ -381,7 +426,10 @@ def main() -> None:
     try:
         for setup in setups:
             try:  # a replica that fails to start must not leave the others running
-                start(setup, api_url, args.workers, args.processes, args.pin)
+                start(setup, api_url, args.workers, args.processes, args.pin, args.cpus)
+                # Not measured: the worker children load the engine on their first job, which
+                # under a CPU quota takes long enough to show in the first rate's delays.
+                run_once(setup, fake, api_url, WARM_UP_RATE, "even", WARM_UP_SECONDS)
                 for pattern in patterns:
                     for rate in rates:
                         print(
