@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.core.knowledge import KnowledgeBase
+from bot.core.negation import unsay
 from bot.core.resources import data_dir
 from bot.core.router import NOT_COVERED
 from bot.core.text import segments, to_plain
@@ -34,6 +35,7 @@ _MODEL_SOURCES = (
     "text.py",
     "linear.py",
     "decision.py",
+    "negation.py",
 )
 
 
@@ -112,9 +114,10 @@ def sentence_units(drafts: list[Draft], kb: KnowledgeBase) -> list[Unit]:
             spans[number] = (at, at + len(quote))
         for part in segments(to_plain(draft.text)):
             hit = frozenset(n for n, (s, e) in spans.items() if part.start < e and s < part.end)
-            units.append(Unit(group, draft.language, part.plain, hit))
+            units.append(Unit(group, draft.language, unsay(part.plain, draft.language), hit))
         for number, quote in draft.evidence.items():
-            units.append(Unit(group, draft.language, to_plain(quote).text, frozenset({number})))
+            quoted = unsay(to_plain(quote).text, draft.language)
+            units.append(Unit(group, draft.language, quoted, frozenset({number})))
     # The knowledge base: its title, misconception and warning signs state the trap outright
     # (positives, each sentence on its own); "what to do instead" is good practice.
     for item in kb:
@@ -125,14 +128,14 @@ def sentence_units(drafts: list[Draft], kb: KnowledgeBase) -> list[Unit]:
             for sign in stated:
                 units.append(Unit(-item.number, language, sign, frozenset({item.number})))
             for part in segments(to_plain(entry.instead)):
-                units.append(Unit(-item.number, language, part.plain, frozenset()))
+                units.append(Unit(-item.number, language, unsay(part.plain, language), frozenset()))
     return units
 
 
 def whole_units(drafts: list[Draft], kb: KnowledgeBase | None = None) -> list[Unit]:
     units = []
     for group, draft in enumerate(drafts):
-        plain = " ".join(p.plain for p in segments(to_plain(draft.text)))
+        plain = " ".join(unsay(p.plain, draft.language) for p in segments(to_plain(draft.text)))
         units.append(Unit(group, draft.language, plain or draft.text, draft.traps))
     # A one-line draft is judged whole too: the trap stated in the knowledge base's own words
     # (title, misconception, warning signs) must carry there as well as sentence by sentence.

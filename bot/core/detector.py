@@ -22,6 +22,7 @@ import numpy as np
 from bot.core.decision import Stacker
 from bot.core.knowledge import KnowledgeBase
 from bot.core.linear import Featurizer, Head, PartCounts, part_counts, predict
+from bot.core.negation import unsay
 from bot.core.text import Plain, Segment, segments, to_plain
 from bot.models import TRAP_NUMBERS, Finding, Language
 
@@ -79,7 +80,7 @@ class TrapDetector:
             empty = np.zeros((0, len(TRAP_NUMBERS)))
             nothing = np.zeros(len(TRAP_NUMBERS))
             return Scores(nothing, nothing, plain, parts, empty)
-        plains = [p.plain for p in parts]
+        plains = [unsay(p.plain, language) for p in parts]
         featurizer = self.model.featurizer
         counts = [part_counts(plain, language) for plain in plains]
         per_segment = predict(self.model.sentence, featurizer.part_vectors(counts))
@@ -113,7 +114,7 @@ class TrapDetector:
 
     def support(self, quote: str, language: Language) -> np.ndarray:
         """Per trap, the sentence head's best score over the quote's sentences."""
-        plains = [p.plain for p in segments(to_plain(quote))]
+        plains = [unsay(p.plain, language) for p in segments(to_plain(quote))]
         if not plains:
             return np.zeros(len(TRAP_NUMBERS))
         vectors = self.model.featurizer.vectors(plains, language)

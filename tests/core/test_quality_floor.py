@@ -18,7 +18,7 @@ from bot.core.evaluation import (
 )
 from bot.core.resources import heldout_dir
 
-SHIPPED = {"macro_f1": 0.905, "clean_fpr": 0.024, "top1_acc": 0.921}
+SHIPPED = {"macro_f1": 0.910, "clean_fpr": 0.014, "top1_acc": 0.921}
 MARGIN = 0.02
 
 
