@@ -46,11 +46,15 @@ def bolt_request(text: str, headers: dict[str, str | Sequence[str]]) -> BoltRequ
 def well_formed(body: dict[str, Any]) -> bool:
     """The fields Bolt routes on must have the types Slack gives them (else Bolt fails, 500)."""
     kind = body.get("type")
+    if any(body.get(key) is not None and not isinstance(body[key], dict) for key in _NESTED):
+        return False
+    # Slack sends `"enterprise": null` and the like, but Bolt's self-event filter reads
+    # body.get("event", {}) as a dict on every request, commands included.
+    if "event" in body and not isinstance(body["event"], dict):
+        return False
     if "command" in body:
         return isinstance(body["command"], str)
     if not isinstance(kind, str):
-        return False
-    if any(body.get(key) is not None and not isinstance(body[key], dict) for key in _NESTED):
         return False
     if kind == "event_callback":
         return _event_well_formed(body.get("event"))

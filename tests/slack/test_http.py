@@ -79,6 +79,14 @@ MALFORMED = [
     pytest.param(
         'payload={"type":"block_actions","user":"W1","actions":[]}', FORM, 400, id="user-not-object"
     ),
+    # Bolt's self-event filter reads body["event"] as a dict on every request (the fuzz test
+    # found both): a null event must be refused before Bolt, commands included.
+    pytest.param(
+        '{"type": "app_rate_limited", "event": null}', "application/json", 400, id="event-null"
+    ),
+    pytest.param(
+        '{"command": "/coach", "event": null}', "application/json", 400, id="command-event-null"
+    ),
 ]
 
 
