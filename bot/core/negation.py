@@ -17,11 +17,12 @@ followed, with nothing but copulas, articles and a few adverbs between, by
 - a word for catastrophe ("is not the end of the world", "kein Weltuntergang", "non è un
   dramma") — trap 4's belief.
 
-The clause holding the denial (up to a comma, colon, semicolon, dash, bracket or the end of a sentence) is replaced by
-spaces, so the text keeps its length and every offset; the rest of the sentence is read as
-before ("Social is not free, and the intern runs it unpaid" still shows trap 5). Only negation
-*before* the belief word counts: "we only post offers, we don't reply" is untouched. Used for
-training and scoring alike (bot.core.corpus, bot.core.detector), never for the question router:
+The clause holding the denial (up to a comma, colon, semicolon, dash, bracket or the end of
+a sentence) is replaced by spaces, so the text keeps its length and every offset; the rest of
+the sentence is read as before ("Social is not free, and the intern runs it unpaid" still
+shows trap 5). Only negation *before* the belief word counts: "we only post offers, we don't
+reply" is untouched. Used for training and scoring alike (bot.core.corpus, bot.core.detector),
+never for the question router:
 "isn't social media just marketing?" is a question about trap 1.
 """
 
