@@ -33,7 +33,9 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def test_the_default_is_loopback_only() -> None:
+def test_the_default_is_loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("COACH_METRICS_HOST", "COACH_METRICS_PORT"):  # the default, not the shell's
+        monkeypatch.delenv(name, raising=False)
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
     assert (settings.metrics_host, settings.metrics_port) == ("127.0.0.1", 9464)
 
