@@ -12,6 +12,13 @@ Each trap is still decided on its own (its own sigmoid and threshold), so a stro
 never suppresses a second; a trap is also reported when one sentence alone states it beyond
 doubt (`alone`): the whole-text head, trained on plans, must not veto a one-line draft that says
 the trap outright.
+
+Beside a trap reported with near certainty, another trap needs less (`second`): the stacker is
+fitted per trap, and on our corpus it learned that one trap's strong scores explain the others'
+away, which is right for the many one-trap texts and wrong for a text with two. Out of fold it
+found both traps of two-trap texts 0.685 -> 0.842 of the time and raised macro-F1 0.880 -> 0.892;
+it cannot add a clean-text false alarm, as it only ever adds to a text already flagged
+(docs/detection.md, "Fourth round: the decision layer").
 """
 
 from __future__ import annotations
@@ -30,6 +37,10 @@ _EPSILON = 1e-4
 # at every one of them is only reported on a sentence alone (threshold above 1).
 _GRID = np.arange(0.05, 0.995, 0.01)
 _NEVER = 1.01
+# A trap reported with at least this probability lowers the bar for the others to `second`.
+# Not tuned: 0.9 to 0.99 and "any trap reported" gave the same out-of-fold macro-F1 within
+# 0.005; a high bar keeps a shaky first finding from pulling in a second.
+SURE = 0.9
 
 
 def logit(p: np.ndarray) -> np.ndarray:
@@ -80,11 +91,22 @@ class OutOfFold:
 
 
 def flags(
-    combined: np.ndarray, sentence: np.ndarray, thresholds: dict[int, float], alone: float
+    combined: np.ndarray,
+    sentence: np.ndarray,
+    thresholds: dict[int, float],
+    alone: float,
+    second: float = 2.0,
 ) -> np.ndarray:
-    """Which traps are reported, for rows of scores (the detector's rule, vectorised)."""
+    """Which traps are reported, for one text (traps,) or rows of texts (n, traps).
+
+    A trap passes its threshold, or one sentence states it (`alone`), or another trap is
+    reported with at least SURE and this one reaches `second` (above 1: never).
+    """
     limits = np.array([thresholds[t] for t in TRAP_NUMBERS])
-    flagged: np.ndarray = (combined >= limits) | (sentence >= alone)
+    first = (combined >= limits) | (sentence >= alone)
+    sure = first & (combined >= SURE)
+    beside_sure = sure.sum(axis=-1, keepdims=True) - sure > 0
+    flagged: np.ndarray = first | (beside_sure & (combined >= second))
     return flagged
 
 
@@ -143,8 +165,23 @@ def choose_alone(oof: OutOfFold, thresholds: dict[int, float], max_clean_fpr: fl
     return best[1]
 
 
-def report(oof: OutOfFold, thresholds: dict[int, float], alone: float) -> str:
-    flagged = flags(oof.score, oof.sentence, thresholds, alone)
+def choose_second(oof: OutOfFold, thresholds: dict[int, float], alone: float) -> float:
+    """The bar for a trap beside a sure one: best out-of-fold macro-F1, the highest on a tie.
+
+    No budget to keep: the rule only adds a trap to a text already reported, so the clean-text
+    false-positive rate is the same whatever it is; its cost is a wrong second trap on a
+    one-trap text, which macro-F1 counts.
+    """
+    best = (float(np.mean(figures(oof, flags(oof.score, oof.sentence, thresholds, alone))[0])), 2.0)
+    for second in _GRID[::-1]:
+        f1s, _ = figures(oof, flags(oof.score, oof.sentence, thresholds, alone, second))
+        if np.mean(f1s) > best[0]:
+            best = (float(np.mean(f1s)), float(round(second, 2)))
+    return best[1]
+
+
+def report(oof: OutOfFold, thresholds: dict[int, float], alone: float, second: float = 2.0) -> str:
+    flagged = flags(oof.score, oof.sentence, thresholds, alone, second)
     f1s, fpr = figures(oof, flagged)
     truth = oof.truth
     lines = [
@@ -155,7 +192,8 @@ def report(oof: OutOfFold, thresholds: dict[int, float], alone: float) -> str:
     multi = truth.sum(axis=1) >= 2
     both = float((flagged[multi] | ~truth[multi]).all(axis=1).mean()) if multi.any() else 0.0
     lines.append(
-        f"sentence alone {alone:.3f}  macro-F1 {np.mean(f1s):.3f}  clean FPR {fpr:.3f}  "
+        f"sentence alone {alone:.3f}  second trap {second:.2f}  "
+        f"macro-F1 {np.mean(f1s):.3f}  clean FPR {fpr:.3f}  "
         f"all traps of multi-trap texts {both:.3f} ({int(multi.sum())})"
     )
     return "\n".join(lines)

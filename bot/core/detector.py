@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from bot.core.decision import Stacker
+from bot.core.decision import Stacker, flags
 from bot.core.knowledge import KnowledgeBase
 from bot.core.linear import Featurizer, Head, PartCounts, part_counts, predict
 from bot.core.negation import unsay
@@ -51,6 +51,9 @@ class DetectorModel:
     # A sentence scoring this much reports its trap whatever the whole text says (see
     # bot.core.decision); above 1 it never does.
     alone: float = 2.0
+    # Beside a trap reported with at least decision.SURE, another needs only this probability
+    # (bot.core.decision.choose_second); above 1 there is no such rule.
+    second: float = 2.0
 
 
 @dataclass(frozen=True)
@@ -127,14 +130,18 @@ class TrapDetector:
 
     def detect(self, text: str, language: Language) -> tuple[Finding, ...]:
         scores = self.scores(text, language)
+        model = self.model
+        reported = flags(
+            scores.combined, scores.best_sentence, model.thresholds, model.alone, model.second
+        )
         findings = []
         for column, number in enumerate(TRAP_NUMBERS):
+            if not reported[column]:
+                continue
             confidence = float(scores.combined[column])
-            if confidence < self.model.thresholds[number]:
-                stated = float(scores.best_sentence[column])
-                if stated < self.model.alone:
-                    continue
-                confidence = max(confidence, stated)
+            stated = float(scores.best_sentence[column])
+            if confidence < model.thresholds[number] and stated >= model.alone:
+                confidence = max(confidence, stated)  # reported on the sentence alone
             best = scores.parts[int(scores.per_segment[:, column].argmax())]
             if len(best.plain) > LONGEST_EVIDENCE:
                 best = self._clause(scores.plain, best, column, language)

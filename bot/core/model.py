@@ -42,6 +42,7 @@ class OfflineModel:
             "router_floor": self.router.floor,
             "support_floor": self.detector.support_floor,
             "alone": self.detector.alone,
+            "second": self.detector.second,
         }
         arrays = {
             "meta": np.array(json.dumps(meta)),
@@ -71,6 +72,7 @@ class OfflineModel:
                 Stacker(arrays["detector.stacker.coef"], arrays["detector.stacker.intercept"]),
                 {int(k): float(v) for k, v in meta.get("support_floor", {}).items()},
                 float(meta.get("alone", 2.0)),
+                float(meta.get("second", 2.0)),
             )
             router = RouterModel(
                 Featurizer(views_from_arrays("router", arrays)),

@@ -10,7 +10,7 @@ Thresholds are chosen on out-of-fold predictions of the training corpus itself.
 from __future__ import annotations
 
 import argparse
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +31,7 @@ from bot.core.decision import (
     OutOfFold,
     Stacker,
     choose_alone,
+    choose_second,
     choose_thresholds,
     figures,
     flags,
@@ -245,13 +246,23 @@ def choose_support_floor(quotes: dict[int, list[float]], oof: OutOfFold) -> dict
     return floor
 
 
-def decide(oof: OutOfFold) -> tuple[Stacker, dict[int, float], float]:
+@dataclass(frozen=True)
+class Decision:
+    stacker: Stacker
+    thresholds: dict[int, float]
+    alone: float
+    second: float
+
+
+def decide(oof: OutOfFold) -> Decision:
+    """The stacker and every bar of the rule, all chosen on out-of-fold scores."""
     oof, stacker = stack(oof)
     thresholds = choose_thresholds(oof, MAX_CLEAN_FPR)
     _, fpr = figures(oof, flags(oof.score, oof.sentence, thresholds, 2.0))
     alone = choose_alone(oof, thresholds, max(fpr, MAX_CLEAN_FPR))
-    print(report(oof, thresholds, alone))
-    return stacker, thresholds, alone
+    second = choose_second(oof, thresholds, alone)
+    print(report(oof, thresholds, alone, second))
+    return Decision(stacker, thresholds, alone, second)
 
 
 def build(c: float = 40.0, save_oof: Path | None = None) -> OfflineModel:
@@ -260,14 +271,15 @@ def build(c: float = 40.0, save_oof: Path | None = None) -> OfflineModel:
     oof, quotes = out_of_fold(drafts, kb, c)
     if save_oof:
         oof.save(save_oof)
-    stacker, thresholds, alone = decide(oof)
+    decision = decide(oof)
     floor = choose_support_floor(quotes, oof)
     print(f"support floor for LLM-added traps: {floor}")
     detector = replace(
         fit_detector(drafts, kb, c),
-        stacker=stacker,
-        thresholds=thresholds,
-        alone=alone,
+        stacker=decision.stacker,
+        thresholds=decision.thresholds,
+        alone=decision.alone,
+        second=decision.second,
         support_floor=floor,
     )
     questions = load_questions()

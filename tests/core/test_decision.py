@@ -5,7 +5,16 @@ from __future__ import annotations
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
-from bot.core.decision import OutOfFold, choose_alone, choose_thresholds, figures, flags, logit
+from bot.core.decision import (
+    SURE,
+    OutOfFold,
+    choose_alone,
+    choose_second,
+    choose_thresholds,
+    figures,
+    flags,
+    logit,
+)
 from bot.core.train import STACKER_C, fit_stacker
 from bot.models import TRAP_NUMBERS
 
@@ -64,3 +73,35 @@ def test_a_strong_trap_does_not_suppress_a_second() -> None:
     combined = np.array([[0.99, 0.1, 0.1, 0.65, 0.1]])
     flagged = flags(combined, combined, thresholds, 2.0)
     assert flagged.tolist() == [[True, False, False, True, False]]
+
+
+def test_beside_a_sure_trap_a_second_needs_only_the_lower_bar() -> None:
+    thresholds = dict.fromkeys(TRAP_NUMBERS, 0.6)
+    combined = np.array(
+        [
+            [0.95, 0.45, 0.1, 0.1, 0.1],  # trap 1 sure: trap 2 passes the lower bar
+            [0.7, 0.45, 0.1, 0.1, 0.1],  # trap 1 reported, but not sure: trap 2 is not
+            [0.1, 0.45, 0.1, 0.1, 0.1],  # nothing reported: the lower bar does not apply
+            [0.95, 0.35, 0.1, 0.1, 0.1],  # below the lower bar
+        ]
+    )
+    assert SURE <= 0.95
+    flagged = flags(combined, combined, thresholds, 2.0, second=0.4)
+    assert flagged[:, :2].tolist() == [[True, True], [True, False], [False, False], [True, False]]
+    # one text at a time, as the detector calls it
+    assert flags(combined[0], combined[0], thresholds, 2.0, 0.4).tolist() == flagged[0].tolist()
+    # without the rule (the default) only the thresholds count
+    assert flags(combined, combined, thresholds, 2.0)[:, 1].tolist() == [False] * 4
+
+
+def test_the_second_trap_rule_never_adds_a_clean_false_alarm() -> None:
+    oof = _oof()
+    thresholds = choose_thresholds(oof, 0.03)
+    alone = choose_alone(oof, thresholds, 0.03)
+    second = choose_second(oof, thresholds, alone)
+    before, fpr = figures(oof, flags(oof.score, oof.sentence, thresholds, alone))
+    for bar in (second, 0.05):  # the chosen bar, and one far too low
+        _, fpr_after = figures(oof, flags(oof.score, oof.sentence, thresholds, alone, bar))
+        assert fpr_after == fpr
+    after, _ = figures(oof, flags(oof.score, oof.sentence, thresholds, alone, second))
+    assert np.mean(after) >= np.mean(before)

@@ -26,6 +26,10 @@ def test_save_and_load_round_trip(tmp_path: Path) -> None:
         again.detector.stacker.intercept, model.detector.stacker.intercept
     )
     assert again.router.floor == model.router.floor
+    assert (again.detector.alone, again.detector.second) == (
+        model.detector.alone,
+        model.detector.second,
+    )
 
 
 def test_unreadable_model_is_a_clear_error(tmp_path: Path) -> None:
