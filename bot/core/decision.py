@@ -16,7 +16,7 @@ the trap outright.
 Beside a trap reported with near certainty, another trap needs less (`second`): the stacker is
 fitted per trap, and on our corpus it learned that one trap's strong scores explain the others'
 away, which is right for the many one-trap texts and wrong for a text with two. Out of fold it
-found both traps of two-trap texts 0.685 -> 0.842 of the time and raised macro-F1 0.880 -> 0.892;
+found both traps of two-trap texts 0.696 -> 0.838 of the time and raised macro-F1 0.885 -> 0.896;
 it cannot add a clean-text false alarm, as it only ever adds to a text already flagged
 (docs/detection.md, "Fourth round: the decision layer").
 """
