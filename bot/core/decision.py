@@ -18,7 +18,7 @@ fitted per trap, and on our corpus it learned that one trap's strong scores expl
 away, which is right for the many one-trap texts and wrong for a text with two. Out of fold it
 found both traps of two-trap texts 0.696 -> 0.838 of the time and raised macro-F1 0.885 -> 0.896;
 it cannot add a clean-text false alarm, as it only ever adds to a text already flagged
-(docs/detection.md, "Fourth round: the decision layer").
+(docs/detection.md, "the decision layer, squeezed").
 """
 
 from __future__ import annotations
