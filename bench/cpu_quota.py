@@ -24,6 +24,14 @@ _V2 = Path("/sys/fs/cgroup")
 _V1 = Path("/sys/fs/cgroup/cpu")
 
 
+def _v2_has_cpu() -> bool:
+    """cgroup v2 with the cpu controller available to child groups."""
+    try:
+        return "cpu" in (_V2 / "cgroup.subtree_control").read_text(encoding="ascii").split()
+    except OSError:
+        return False
+
+
 class CpuQuota:
     """A cgroup of its own holding at most `cpus` of a core; `enter` is called in the child
     between fork and exec (it only writes one file), `remove` once its processes are gone."""
@@ -33,23 +41,22 @@ class CpuQuota:
             raise SystemExit(f"--cpus must lie between 0.01 and the core count, not {cpus}")
         quota = round(cpus * PERIOD_US)
         name = f"coach-bench-{uuid.uuid4().hex[:8]}"
+        if _v2_has_cpu():
+            limits = {"cpu.max": f"{quota} {PERIOD_US}"}
+            self.path = _V2 / name
+        else:
+            limits = {"cpu.cfs_period_us": str(PERIOD_US), "cpu.cfs_quota_us": str(quota)}
+            self.path = _V1 / name
         try:
-            if "cpu" in (_V2 / "cgroup.controllers").read_text(encoding="ascii").split():
-                self.path = _V2 / name
-                self.path.mkdir()
-                (self.path / "cpu.max").write_text(f"{quota} {PERIOD_US}", encoding="ascii")
-            else:
-                raise FileNotFoundError
-        except FileNotFoundError:
-            try:
-                self.path = _V1 / name
-                self.path.mkdir()
-                (self.path / "cpu.cfs_period_us").write_text(str(PERIOD_US), encoding="ascii")
-                (self.path / "cpu.cfs_quota_us").write_text(str(quota), encoding="ascii")
-            except OSError as exc:
-                raise SystemExit(
-                    f"--cpus needs a writable cgroup cpu controller (root on Linux): {exc}"
-                ) from exc
+            self.path.mkdir()
+            for file, value in limits.items():
+                (self.path / file).write_text(value, encoding="ascii")
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                self.path.rmdir()
+            raise SystemExit(
+                f"--cpus needs a writable cgroup cpu controller (root on Linux): {exc}"
+            ) from exc
         self.procs = str(self.path / "cgroup.procs")
 
     def enter(self) -> None:
