@@ -2,8 +2,8 @@
 
 A finding survives only if its evidence is an exact substring of the draft and its number is a
 misconception we have; a citation only if the knowledge base has it. Then the offline
-detector's findings are merged in: confident ones always stay, so a draft that talks the model
-into "this is perfect" still gets them.
+detector's findings are merged in: every one of them stays, so a draft that talks the model
+into "this is perfect" still gets them, and a weak model cannot take a trap away.
 """
 
 from __future__ import annotations
@@ -16,9 +16,6 @@ from bot.llm.safety import defuse
 from bot.llm.schemas import DraftFinding
 from bot.models import Citation, Finding, Language, Review
 
-# Above every per-trap threshold of the shipped detector (0.59-0.79): at this level an offline
-# finding is kept even when the model disagrees.
-CONFIDENT = 0.8
 # A quote must say something: at least this many characters and one letter.
 _MIN_QUOTE = 3
 _LETTER = re.compile(r"[^\W\d_]")
@@ -77,16 +74,16 @@ def _rewrite(proposed: str, evidence: str, text: str) -> str | None:
 def merge(
     llm: list[Finding],
     offline: Review,
-    reviewed_chars: int,
     supported: Callable[[Finding], bool] = lambda _: True,
 ) -> tuple[Finding, ...]:
     """The model's findings plus the offline ones it must not drop.
 
     A weak model must not make the coach worse. A trap only the model found stays only when
-    its quote reads as that trap to the offline sentence model too (`supported`). An offline
-    finding stays when it is confident, or when its evidence lies beyond the part of a long
-    draft that the model saw. A trap both found keeps the model's quote and explanation with
-    the higher confidence.
+    its quote reads as that trap to the offline sentence model too (`supported`). Every offline
+    finding stays, whatever the model says: each passed a threshold chosen out of fold, and a
+    second trap beside a sure one is reported at as little as 0.45 (bot.core.decision), so "keep
+    only the confident ones" (0.8, as before) let a model that missed a trap remove it. A trap
+    both found keeps the model's quote and explanation with the higher confidence.
     """
     offline_numbers = {finding.number for finding in offline.findings}
     merged = {
@@ -99,7 +96,7 @@ def merge(
         if ours is not None:
             if finding.confidence > ours.confidence:
                 merged[finding.number] = ours.model_copy(update={"confidence": finding.confidence})
-        elif finding.confidence >= CONFIDENT or finding.end > reviewed_chars:
+        else:
             merged[finding.number] = finding
     return tuple(merged[number] for number in sorted(merged))
 

@@ -58,7 +58,7 @@ class LLMReviewer(PromptedTask):
             notes += (note("draft_cut", language, chars=len(part)),)
         return Review(
             language=language,
-            findings=merge(findings, offline, len(part), self._supported(language)),
+            findings=merge(findings, offline, self._supported(language)),
             engine="llm",
             notes=notes,
             other_language=offline.other_language,

@@ -143,6 +143,22 @@ def test_an_injected_draft_keeps_the_confident_offline_findings(
     assert user.index("untrusted") < user.index("Ignore your instructions")
 
 
+UNSURE_SECOND = "Our social team is marketing only and we expect leads from each post right away."
+
+
+def test_a_model_that_misses_a_trap_cannot_take_an_unsure_offline_finding_away(
+    fake_openai: FakeOpenAI, llm_reviewer: ReviewService, engine: OfflineEngine
+) -> None:
+    offline = {f.number: f.confidence for f in engine.review(UNSURE_SECOND).findings}
+    assert offline.keys() == {2, 3} and offline[3] < 0.8  # the premise: trap 3 found unsure
+    quote = "we expect leads from each post right away"
+    fake_openai.script(chat(findings_json(finding(2, quote))))  # the model saw only trap 2
+    review = llm_reviewer.review(UNSURE_SECOND)
+    assert review.engine == "llm"
+    assert {f.number for f in review.findings} == {2, 3}
+    assert {f.number: f.evidence for f in review.findings}[2] == quote
+
+
 def test_replies_never_notify_anyone_the_user_did_not(
     fake_openai: FakeOpenAI, llm_reviewer: ReviewService
 ) -> None:
