@@ -14,7 +14,7 @@ reply rate when other work shares the machine. Bounded in count and time; loopba
 
     python bench/slack_steady.py [--duration 20] [--rates 30,60,100,200]
         [--setups sqlite:1,postgres:1,postgres:2] [--patterns even,poisson]
-        [--workers 8] [--processes 1] [--pin | --cpus 0.4]
+        [--workers 8] [--processes 1] [--pin | --cpus 0.5]
 
 `--pin` gives each replica one core of its own (replica i runs, with its worker children, on
 core i modulo the core count), as a container limited to one CPU would: on a machine with few
@@ -24,8 +24,8 @@ and PostgreSQL stay unpinned.
 
 `--cpus F` holds each replica, with its worker children, to F of a core on average (a cgroup
 CPU quota, as a container's `--cpus` or a Kubernetes CPU limit; bench/cpu_quota.py; root on
-Linux). On two cores this is the fair way to see scale-out: two replicas at 0.4 of a core each
-leave 1.2 cores to PostgreSQL, the load generator and the fake Slack, so the second replica's
+Linux). On two cores this is the fair way to see scale-out: two replicas at half a core each
+leave a core to PostgreSQL, the load generator and the fake Slack, so the second replica's
 gain is not eaten by them, as it is with `--pin`.
 """
 
@@ -62,11 +62,9 @@ SECRET = "bench-signing-secret"
 TOKEN = "xoxb-bench"
 PG_ADMIN = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 SENDERS = 64  # connections the load generator may have open at once
-DRAIN_SECONDS = 60.0
-WARM_UP_RATE, WARM_UP_SECONDS = (
-    10.0,
-    3.0,
-)  # before the measured rates of each setup  # after the load, how long replies may still come
+DRAIN_SECONDS = 60.0  # after the load, how long replies may still come
+# Before the measured rates of each setup, not measured: requests per second, seconds.
+WARM_UP_RATE, WARM_UP_SECONDS = 10.0, 3.0
 QUESTIONS = [
     "ask is social media only a job for the marketing team?",
     "check We will go viral next week with one post, and it costs nothing.",
