@@ -49,15 +49,16 @@ _BETWEEN: dict[Language, frozenset[str]] = {
     "en": frozenset(
         {"is", "are", "was", "were", "be", "been", "being", "it", "that", "this", "a", "an"}
         | {"the", "really", "even", "exactly", "all", "so", "quite", "for", "at", "any", "about"}
-        | {"actually", "necessarily", "longer", "anymore", "always"}
+        | {"actually", "necessarily", "longer", "anymore", "always", "big", "huge"}
     ),
     "de": frozenset(
         {"ist", "sind", "war", "waren", "sein", "es", "das", "der", "die", "den", "dem", "ein"}
         | {"eine", "einen", "einem", "wirklich", "so", "gleich", "mehr", "für", "fuer", "ganz"}
         | {"zwingend", "unbedingt", "immer", "gibt", "wird", "werden", "bleibt", "sache"}
+        | {"große", "grosse", "großes", "grosses"}
     ),
     "it": frozenset(
-        {"è", "e'", "sono", "era", "erano", "essere", "sarà", "la", "il", "lo", "l", "un"}
+        {"è", "sono", "era", "erano", "essere", "sarà", "la", "il", "lo", "l", "un"}
         | {"una", "uno", "i", "gli", "le", "affatto", "proprio", "davvero", "per", "più", "mica"}
         | {"poi", "così", "sempre", "necessariamente", "ci", "si"}
     ),
@@ -74,14 +75,14 @@ _ONLY: dict[Language, frozenset[str]] = {
     ),
 }
 _FREE: dict[Language, frozenset[str]] = {
-    "en": frozenset({"free", "costless", "cost-free"}),
+    "en": frozenset({"free", "costless"}),
     "de": frozenset({"kostenlos", "umsonst", "gratis", "kostenfrei", "geschenkt"}),
     "it": frozenset({"gratis", "gratuito", "gratuita", "gratuiti", "gratuite", "regalato"}),
 }
 _DISASTER: dict[Language, frozenset[str]] = {
     "en": frozenset(
         {"end", "disaster", "catastrophe", "catastrophic", "fatal", "crisis", "tragedy"}
-        | {"drama", "scandal", "deal"}  # "no big deal": "big" is in _BETWEEN below
+        | {"drama", "scandal", "deal"}  # "no big deal"
     ),
     "de": frozenset(
         {"weltuntergang", "katastrophe", "krise", "drama", "ende", "beinbruch", "skandal"}
@@ -99,7 +100,6 @@ _ALONE_AFTER: dict[Language, tuple[str, ...]] = {
     "it": ("da solo", "da sola", "per conto suo"),
 }
 _ALONE_REACH = 8  # words between the negation and a closing "alone"
-_EXTRA_BETWEEN = frozenset({"big", "huge", "große", "grosse", "großes"})
 
 
 def _tokens(clause: str) -> list[str]:
@@ -113,7 +113,7 @@ def _is_negation(token: str, language: Language) -> bool:
 def denies(clause: str, language: Language) -> bool:
     """Whether `clause` denies a trap's belief (see the module's docstring)."""
     words = _tokens(clause)
-    between = _BETWEEN[language] | _EXTRA_BETWEEN
+    between = _BETWEEN[language]
     beliefs = _ONLY[language] | _FREE[language] | _DISASTER[language]
     for at, word in enumerate(words):
         if not _is_negation(word, language):
