@@ -49,14 +49,13 @@ class FastLane:
     ) -> BoltResponse | None:
         """Bolt's response for a request that is only queued (queued here); else None.
         `body` is parsed as Bolt parses it (bot/slack/wellformed.py)."""
+        command = "command" in body
+        if not command and body.get("type") != "event_callback":
+            return None  # interactions, App Home, uninstalls…: Bolt's
         ids = _identity(body)
         if ids is None:
             return None  # Bolt's request cannot read it either: the endpoint refuses it
-        if "command" in body:
-            return self._command(body, ids)
-        if body.get("type") == "event_callback":
-            return self._event(body, ids, headers)
-        return None
+        return self._command(body, ids) if command else self._event(body, ids, headers)
 
     def _command(self, body: dict[str, Any], ids: _Ids) -> BoltResponse | None:
         if body.get("command") != COMMAND or "ssl_check" in body:
